@@ -1,0 +1,182 @@
+"""The ``reportgen`` command: run the service, submit jobs, render offline.
+
+Exit codes: 0 success; 1 the job failed (its errors are printed with their cells); 2 a usage
+error or a request the server refused; 3 the server could not be reached.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from tasks.settings import load_settings
+
+EXIT_FAILED, EXIT_USAGE, EXIT_UNREACHABLE = 1, 2, 3
+
+
+def _print_problems(problems: list[dict], title: str) -> None:
+    if not problems:
+        return
+    click.echo(title, err=True)
+    for p in problems:
+        where = " ".join(x for x in (p.get("sheet"), p.get("cell")) if x)
+        click.echo(f"  - [{p.get('code')}] {where + ': ' if where else ''}{p.get('message')}",
+                   err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """reportgen: compile provincial data workbooks into official Word reports."""
+
+
+@main.command()
+def run() -> None:
+    """Start the whole service: embedded Redis (unless REDIS_URL is set), worker and web."""
+    from service.runner import run_service
+
+    sys.exit(run_service(load_settings()))
+
+
+@main.command()
+@click.option("--workers", default=2, show_default=True, help="gunicorn worker processes.")
+def web(workers: int) -> None:
+    """Start only the web server (gunicorn) against REDIS_URL."""
+    from service.runner import web_command
+
+    settings = load_settings()
+    if not settings.redis_url:
+        raise click.UsageError("REDIS_URL is not set (use `reportgen run` for everything at once)")
+    command = web_command(settings, workers)
+    os.execv(command[0], command)
+
+
+@main.command()
+@click.option("--concurrency", type=int, default=None, help="Pool processes (default: settings).")
+def worker(concurrency: int | None) -> None:
+    """Start only a Celery worker against REDIS_URL."""
+    from service.runner import worker_command
+
+    settings = load_settings()
+    if not settings.redis_url:
+        raise click.UsageError("REDIS_URL is not set (use `reportgen run` for everything at once)")
+    command = worker_command(settings, concurrency)
+    os.execv(command[0], command)
+
+
+def _job_fields(template, province, period, report_number, report_date, signer_name,
+                signer_title) -> dict[str, str]:
+    fields = {"template": template, "period": period, "province": province or "",
+              "report_number": report_number or "", "signer_name": signer_name or "",
+              "signer_title": signer_title or ""}
+    fields["report_date"] = report_date.date().isoformat() if report_date else ""
+    return fields
+
+
+def _job_options(f):
+    for option in reversed([
+        click.option("--template", required=True, help="Report kind slug (gender-equality-month)."),
+        click.option("--province", default=None, help="Province slug (default from settings)."),
+        click.option("--period", required=True, help="2023, 2023-Q4, 2023-H2, 2023-11 or a range."),
+        click.option("--data", "data", required=True,
+                     type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="The data workbook (.xlsx or .csv)."),
+        click.option("--report-number", default=None, help="Report number (e.g. 5 → Số: 05/…)."),
+        click.option("--report-date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                     help="Report date, YYYY-MM-DD (default: today)."),
+        click.option("--signer-name", default=None),
+        click.option("--signer-title", default=None),
+    ]):
+        f = option(f)
+    return f
+
+
+@main.command()
+@click.option("--server", default="http://127.0.0.1:8000", show_default=True)
+@_job_options
+@click.option("--wait/--no-wait", default=False, help="Wait for the job and download the document.")
+@click.option("--output", type=click.Path(path_type=Path), default=None,
+              help="Where to save the document with --wait (file or folder; default: here).")
+def submit(server, template, province, period, data, report_number, report_date, signer_name,
+           signer_title, wait, output) -> None:
+    """Submit a job to a running server over HTTP."""
+    from service.client import ApiClient, ClientError
+
+    client = ApiClient(server)
+    fields = _job_fields(template, province, period, report_number, report_date, signer_name,
+                         signer_title)
+    try:
+        created = client.submit(fields, data)
+        click.echo(f"job {created['id']} {created['status']}")
+        if not wait:
+            return
+        job = client.wait(created["status_url"], lambda j: click.echo(
+            f"  {j['status']:<9} {j['progress']:>3}% {j['stage']}", err=True))
+        _print_problems(job["warnings"], "Lưu ý:")
+        if job["status"] != "succeeded":
+            _print_problems(job["errors"], "Lỗi:")
+            sys.exit(EXIT_FAILED)
+        saved = client.download(job["document"]["url"], output or Path.cwd())
+        click.echo(str(saved))
+    except ClientError as e:
+        click.echo(f"reportgen: {e.message} [{e.code}]", err=True)
+        _print_problems(e.details, "Chi tiết:")
+        sys.exit(EXIT_UNREACHABLE if e.status == 0 else EXIT_USAGE)
+
+
+@main.command()
+@_job_options
+@click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the .docx.")
+def render(template, province, period, data, report_number, report_date, signer_name,
+           signer_title, output) -> None:
+    """Compile a report in this process, without Redis or a server (for template authors)."""
+    from tasks.report.context import ReportOptions
+    from tasks.report.errors import DataError, ReportError
+    from tasks.report.kinds import Catalog
+    from tasks.report.pipeline import ReportRequest, compile_report
+
+    settings = load_settings()
+    fields = _job_fields(template, province, period, report_number, report_date, signer_name,
+                         signer_title)
+    try:
+        options = ReportOptions.from_dict(fields)
+        request = ReportRequest(template, province or settings.default_province, period, options)
+        compiled = compile_report(Catalog(settings.templates_dir), request, data.read_bytes(),
+                                  today=date.today())
+    except DataError as e:
+        _print_problems([p.as_dict() for p in e.warnings()], "Lưu ý:")
+        _print_problems([p.as_dict() for p in e.problems()], "Lỗi:")
+        sys.exit(EXIT_FAILED)
+    except ReportError as e:
+        click.echo(f"reportgen: {e.message} [{e.code}]", err=True)
+        sys.exit(EXIT_USAGE)
+    output.write_bytes(compiled.document)
+    _print_problems([p.as_dict() for p in compiled.warnings], "Lưu ý:")
+    click.echo(str(output))
+
+
+@main.command()
+@click.option("--template", required=True)
+@click.option("--province", default=None)
+@click.option("--period", required=True)
+@click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def workbook(template, province, period, output) -> None:
+    """Write the blank data workbook of a report kind, with the units of the period."""
+    from tasks.report.errors import ReportError
+    from tasks.report.input_workbook import make_input_workbook
+    from tasks.report.kinds import Catalog
+    from tasks.report.pipeline import ReportRequest, resolve
+
+    settings = load_settings()
+    try:
+        r = resolve(Catalog(settings.templates_dir),
+                    ReportRequest(template, province or settings.default_province, period))
+    except ReportError as e:
+        click.echo(f"reportgen: {e.message} [{e.code}]", err=True)
+        sys.exit(EXIT_USAGE)
+    output.write_bytes(make_input_workbook(r.kind, r.province, r.period))
+    click.echo(str(output))

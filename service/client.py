@@ -1,0 +1,77 @@
+"""A small HTTP client of the reportgen API, used by ``reportgen submit``."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import requests
+
+
+class ClientError(Exception):
+    """The server refused the request or could not be reached; ``status`` is 0 when unreachable."""
+
+    def __init__(self, status: int, code: str, message: str, details: list | None = None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details or []
+
+
+class ApiClient:
+    """Talks to one reportgen server."""
+
+    def __init__(self, server: str, timeout: float = 30.0) -> None:
+        self.server = server.rstrip("/")
+        self.timeout = timeout
+        self.http = requests.Session()
+
+    def _call(self, method: str, path: str, **kwargs) -> requests.Response:
+        url = path if path.startswith("http") else f"{self.server}{path}"
+        try:
+            response = self.http.request(method, url, timeout=self.timeout, **kwargs)
+        except requests.RequestException as e:
+            raise ClientError(0, "unreachable", f"Không kết nối được {self.server}: {e}") from e
+        if response.status_code >= 400:
+            try:
+                error = response.json()["error"]
+            except (ValueError, KeyError, TypeError):
+                error = {"code": "http_error", "message": response.text[:200]}
+            raise ClientError(response.status_code, error.get("code", "http_error"),
+                              error.get("message", ""), error.get("details"))
+        return response
+
+    def submit(self, fields: dict[str, str], data: Path) -> dict:
+        """Create a job; returns the 202 body."""
+        with data.open("rb") as f:
+            files = {"data": (data.name, f)}
+            return self._call("POST", "/api/v1/jobs", data=fields, files=files).json()
+
+    def job(self, status_url: str) -> dict:
+        return self._call("GET", status_url).json()
+
+    def wait(self, status_url: str, on_update: Callable[[dict], None],
+             poll: float = 0.5, timeout: float = 900.0) -> dict:
+        """Poll until the job is finished; returns its last state."""
+        deadline = time.monotonic() + timeout
+        while True:
+            job = self.job(status_url)
+            on_update(job)
+            if job["status"] in ("succeeded", "failed"):
+                return job
+            if time.monotonic() > deadline:
+                raise ClientError(0, "timeout", "Hết thời gian chờ công việc hoàn thành.")
+            time.sleep(poll)
+
+    def download(self, url: str, target: Path) -> Path:
+        """Save the document at ``url`` to ``target`` (a file, or a folder to keep its name)."""
+        response = self._call("GET", url)
+        if target.is_dir():
+            name = requests.utils.unquote(
+                response.headers.get("Content-Disposition", "").split("filename*=UTF-8''")[-1]
+            ) or "report.docx"
+            target = target / Path(name).name
+        target.write_bytes(response.content)
+        return target

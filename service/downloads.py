@@ -1,0 +1,87 @@
+"""Files served to users: generated documents, blank and sample workbooks.
+
+Documents are resolved from the job row only (job id → storage key), never from a path the
+client sent; names go out RFC 5987-encoded so Vietnamese survives.
+"""
+
+from __future__ import annotations
+
+import io
+
+from flask import Response, current_app, send_file
+
+from service.errors import ApiError
+from tasks.report.errors import ReportError
+from tasks.report.input_workbook import make_input_workbook
+from tasks.report.pipeline import ReportRequest, resolve
+from tasks.runtime import Runtime
+from tasks.store import StoreError
+from tasks.store.records import Job, JobStatus
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def runtime() -> Runtime:
+    """The Runtime of the current Flask app."""
+    return current_app.extensions["reportgen"]
+
+
+def attachment(data: bytes, name: str, mimetype: str) -> Response:
+    response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
+                         download_name=name, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def find_job(job_id: str) -> Job:
+    """The job ``job_id``; ``ApiError`` 404 when there is none."""
+    job = runtime().jobs.get(job_id) if len(job_id) <= 36 else None
+    if job is None:
+        raise ApiError(404, "job_not_found", "Không tìm thấy công việc này.")
+    return job
+
+
+def document_response(job_id: str) -> Response:
+    """The .docx of a succeeded job; 404 for unknown jobs, 409 while it is not ready."""
+    job = find_job(job_id)
+    if job.status != JobStatus.SUCCEEDED or not job.document_key:
+        raise ApiError(409, "document_not_ready",
+                       "Báo cáo chưa sẵn sàng: công việc chưa hoàn thành hoặc đã lỗi.")
+    try:
+        data = runtime().files.read(job.document_key)
+    except StoreError as e:
+        raise ApiError(410, "document_gone", "Tệp báo cáo không còn trên máy chủ.") from e
+    return attachment(data, job.document_name, DOCX)
+
+
+def workbook_response(slug: str, province: str | None, period: str | None) -> Response:
+    """The blank data workbook of a kind, province and period (422 when they don't resolve)."""
+    rt = runtime()
+    try:
+        request = ReportRequest(slug, province or rt.settings.default_province,
+                                period or _latest_year(rt, slug))
+        resolved = resolve(rt.catalog, request)
+    except ReportError as e:
+        raise ApiError.from_report_error(e, 422 if e.code != "unknown_template" else 404) from e
+    data = make_input_workbook(resolved.kind, resolved.province, resolved.period)
+    name = f"Số liệu {resolved.kind.short_title} {resolved.period.text} - {resolved.province.name}.xlsx"
+    return attachment(data, name, XLSX)
+
+
+def sample_response(slug: str) -> Response:
+    rt = runtime()
+    try:
+        kind = rt.catalog.kind(slug)
+    except ReportError as e:
+        raise ApiError.from_report_error(e, 404) from e
+    return attachment(kind.sample_path.read_bytes(), f"Mẫu số liệu {kind.short_title}.xlsx", XLSX)
+
+
+def _latest_year(rt: Runtime, slug: str) -> str:
+    try:
+        years = sorted(rt.catalog.kind(slug).campaigns)
+    except ReportError:
+        return ""
+    return str(years[-1]) if years else ""

@@ -1,0 +1,75 @@
+"""API errors: one exception type and one JSON shape, ``{"error": {code, message, details}}``.
+
+``message`` is Vietnamese for the end user; ``code`` is stable for scripts; ``details`` lists
+the problems found (each with its sheet and cell where they apply).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from tasks.report.errors import ReportError
+
+# Vietnamese messages for the HTTP errors Flask raises itself.
+_HTTP_MESSAGES = {
+    400: ("bad_request", "Yêu cầu không hợp lệ."),
+    404: ("not_found", "Không tìm thấy."),
+    405: ("method_not_allowed", "Phương thức không được hỗ trợ."),
+    413: ("too_large", "Tệp hoặc yêu cầu quá lớn."),
+    415: ("unsupported_media_type", "Kiểu dữ liệu không được hỗ trợ."),
+    500: ("internal_error", "Lỗi hệ thống. Vui lòng thử lại sau."),
+}
+
+
+class ApiError(Exception):
+    """An error answered to the client with ``status`` and a JSON body."""
+
+    def __init__(self, status: int, code: str, message: str, details: list[dict] | None = None,
+                 headers: dict | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details or []
+        self.headers = headers or {}
+
+    @classmethod
+    def from_report_error(cls, error: ReportError, status: int = 422) -> ApiError:
+        details = [p.as_dict() for p in error.problems()]
+        return cls(status, error.code, error.message, details)
+
+    def body(self) -> dict:
+        return {"error": {"code": self.code, "message": self.message, "details": self.details}}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def http_error(e: HTTPException) -> ApiError:
+    """The ApiError equivalent of one of Flask's own HTTP errors."""
+    code, message = _HTTP_MESSAGES.get(e.code or 500, ("http_error", e.description or ""))
+    if e.code == 413:
+        message = "Tệp tải lên vượt quá dung lượng cho phép."
+    return ApiError(e.code or 500, code, message)
+
+
+def register_error_handlers(app: Flask, html_handler) -> None:
+    """JSON errors for the API; ``html_handler(ApiError)`` renders them for pages."""
+
+    @app.errorhandler(ApiError)
+    def _api_error(e: ApiError):
+        if _wants_json():
+            return jsonify(e.body()), e.status, e.headers
+        return html_handler(e)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(e: HTTPException):
+        return _api_error(http_error(e))
+
+    @app.errorhandler(Exception)
+    def _unexpected(e: Exception):
+        # Log the traceback for operators; answer without paths or code details.
+        app.logger.exception("unhandled error on %s", request.path)
+        return _api_error(ApiError(500, *_HTTP_MESSAGES[500]))

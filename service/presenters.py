@@ -1,0 +1,69 @@
+"""Jobs and report kinds as the JSON the API returns and the pages display."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from tasks.report.kinds import ReportKind
+from tasks.report.period import SYNTAX
+from tasks.store.records import Job
+
+
+def _time(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def job_dict(job: Job) -> dict:
+    """A job as the API shows it: state, progress, findings, timestamps, document."""
+    body = {
+        "id": job.id,
+        "template": job.template,
+        "province": job.province,
+        "period": job.period,
+        "options": job.options or {},
+        "status": job.status,
+        "stage": job.stage,
+        "progress": job.progress,
+        "attempts": job.attempts,
+        "errors": job.errors or [],
+        "warnings": job.warnings or [],
+        "upload": {"filename": job.upload_name, "size": job.upload_size,
+                   "sha256": job.upload_sha256},
+        "created_at": _time(job.created_at),
+        "started_at": _time(job.started_at),
+        "finished_at": _time(job.finished_at),
+        "updated_at": _time(job.updated_at),
+        "status_url": url_for("api.get_job", job_id=job.id, _external=False),
+        "document": None,
+    }
+    if job.status == "succeeded" and job.document_key:
+        body["document"] = {
+            "filename": job.document_name,
+            "size": job.document_size,
+            "sha256": job.document_sha256,
+            "url": url_for("api.get_document", job_id=job.id),
+        }
+    return body
+
+
+def kind_dict(kind: ReportKind, province_names: dict[str, str]) -> dict:
+    """A report kind as the API lists it: what it is and the data it reads."""
+    return {
+        "slug": kind.slug,
+        "title": kind.title,
+        "provinces": [{"slug": p, "name": province_names.get(p, p)} for p in kind.provinces],
+        "period_syntax": SYNTAX,
+        "campaign_years": sorted(kind.campaigns),
+        "sheets": [
+            {
+                "key": s.key, "name": s.name, "aliases": list(s.aliases),
+                "required": s.required, "layout": s.layout,
+                "columns": [{"code": c.code, "label": c.label, "type": c.type,
+                             "required": c.required} for c in s.columns],
+            }
+            for s in kind.sheets
+        ],
+        "activities": [{"code": a["code"], "label": a["label"]} for a in kind.activities],
+        "workbook_url": url_for("api.get_workbook", slug=kind.slug),
+        "sample_url": url_for("api.get_sample", slug=kind.slug),
+    }

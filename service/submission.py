@@ -1,0 +1,124 @@
+"""Submitting a job: the one function the API and the web form both call.
+
+Order matters: the request is checked, the upload stored and the row committed before the job
+id is sent to the queue; when the queue cannot be reached the row and file are removed and
+the caller gets a 503, so no accepted job is left without a message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import unicodedata
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from celery import Celery
+from kombu.exceptions import OperationalError
+from redis.exceptions import RedisError
+
+from service.errors import ApiError
+from tasks.celery_app import COMPILE_TASK, QUEUE
+from tasks.report.context import ReportOptions
+from tasks.report.errors import ReportError
+from tasks.report.pipeline import ReportRequest, resolve
+from tasks.report.workbook import IntakeError, detect_type
+from tasks.runtime import Runtime
+from tasks.store import StoreError
+from tasks.store.records import Job
+
+log = logging.getLogger(__name__)
+# Vietnam keeps UTC+7 all year; the default report date is the officer's calendar day.
+VIETNAM = timedelta(hours=7)
+
+
+def today_in_vietnam() -> date:
+    return (datetime.now(UTC) + VIETNAM).date()
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded file: the name the client gave and its bytes."""
+
+    filename: str
+    data: bytes
+
+
+def display_name(filename: str) -> str:
+    """The client's file name made safe to keep as metadata (never used as a path)."""
+    name = unicodedata.normalize("NFC", filename or "")
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf"))
+    return (name.replace("/", "_").replace("\\", "_").strip() or "data")[-120:]
+
+
+def build_request(runtime: Runtime, fields: Mapping[str, str]) -> ReportRequest:
+    """Check the form fields against the catalog; raises ``ApiError`` (400/422)."""
+    settings = runtime.settings
+    template = (fields.get("template") or "").strip()
+    period = (fields.get("period") or "").strip()
+    if not template:
+        raise ApiError(400, "missing_field", "Chưa chọn loại báo cáo (template).")
+    if not period:
+        raise ApiError(400, "missing_field", "Chưa nhập kỳ báo cáo (period).")
+    try:
+        options = ReportOptions.from_dict(dict(fields))
+        if options.report_date is None:
+            options = ReportOptions(options.report_number, today_in_vietnam(),
+                                    options.signer_name, options.signer_title)
+        request = ReportRequest(template, (fields.get("province") or "").strip()
+                                or settings.default_province, period, options)
+        resolve(runtime.catalog, request)
+    except ReportError as e:
+        raise ApiError.from_report_error(e, 422) from e
+    return request
+
+
+def check_upload(runtime: Runtime, upload: Upload | None) -> str:
+    """The upload's type (``xlsx`` or ``csv``); raises ``ApiError`` (400/413/415)."""
+    if upload is None or not upload.data:
+        raise ApiError(400, "missing_file", "Chưa chọn tệp dữ liệu (data).")
+    limit = runtime.settings.max_upload_bytes
+    if len(upload.data) > limit:
+        raise ApiError(413, "too_large",
+                       f"Tệp dữ liệu vượt quá {limit // (1024 * 1024)} MB.")
+    try:
+        return detect_type(upload.data)
+    except IntakeError as e:
+        raise ApiError.from_report_error(e, 415) from e
+
+
+def submit_job(runtime: Runtime, celery: Celery, fields: Mapping[str, str],
+               upload: Upload | None) -> Job:
+    """Create a job from a form and an upload, and queue it; returns the committed row.
+
+    Raises ``ApiError``: 400/413/415/422 for a request that cannot be valid (nothing is
+    created), 503 when storage or the queue is unavailable (nothing is left behind).
+    """
+    request = build_request(runtime, fields)
+    kind = check_upload(runtime, upload)
+    job_id = str(uuid.uuid4())
+    try:
+        stored = runtime.files.put(f"uploads/{job_id}.{kind}", upload.data)
+    except StoreError as e:
+        log.error("cannot store upload: %s", e)
+        raise ApiError(503, "storage_unavailable",
+                       "Máy chủ không lưu được tệp tải lên. Vui lòng thử lại sau.") from e
+    job = Job(
+        id=job_id, template=request.template, province=request.province,
+        period=request.period, options=request.options.as_dict(),
+        upload_key=stored.key, upload_name=display_name(upload.filename), upload_size=stored.size,
+        upload_sha256=hashlib.sha256(upload.data).hexdigest(),
+    )
+    runtime.jobs.add(job)
+    try:
+        celery.send_task(COMPILE_TASK, args=[job_id], queue=QUEUE)
+    except (OperationalError, RedisError, OSError) as e:
+        log.error("cannot queue job %s: %s", job_id, e)
+        runtime.jobs.delete(job_id)
+        runtime.files.delete(stored.key)
+        raise ApiError(503, "queue_unavailable",
+                       "Hàng đợi xử lý tạm thời không hoạt động; chưa tạo công việc. "
+                       "Vui lòng thử lại sau.", headers={"Retry-After": "30"}) from e
+    return job

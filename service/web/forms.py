@@ -1,0 +1,40 @@
+"""The web form of a new report job (Flask-WTF: CSRF token on every post)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+
+class JobForm(FlaskForm):
+    """Report kind, province, period, data file, and the optional header fields."""
+
+    template = SelectField("Loại báo cáo", validators=[DataRequired("Chọn loại báo cáo.")])
+    province = SelectField("Tỉnh", validators=[DataRequired("Chọn tỉnh.")])
+    period = StringField(
+        "Kỳ báo cáo",
+        validators=[DataRequired("Nhập kỳ báo cáo, ví dụ 2023."), Length(max=40)],
+    )
+    data = FileField("Tệp số liệu (.xlsx hoặc .csv)",
+                     validators=[FileRequired("Chọn tệp số liệu để tải lên.")])
+    report_number = StringField(
+        "Số báo cáo",
+        validators=[Optional(), Regexp(r"^\d{1,6}$", message="Số báo cáo chỉ gồm chữ số.")],
+    )
+    report_date = DateField("Ngày báo cáo", validators=[Optional()])
+    signer_name = StringField("Họ tên người ký", validators=[Optional(), Length(max=80)])
+    signer_title = StringField("Chức vụ người ký", validators=[Optional(), Length(max=80)])
+
+    def fields_for_submission(self) -> dict[str, str]:
+        """The form's values as the submission function takes them."""
+        return {
+            "template": self.template.data or "",
+            "province": self.province.data or "",
+            "period": self.period.data or "",
+            "report_number": self.report_number.data or "",
+            "report_date": self.report_date.data.isoformat() if self.report_date.data else "",
+            "signer_name": self.signer_name.data or "",
+            "signer_title": self.signer_title.data or "",
+        }

@@ -1,0 +1,70 @@
+"""The Celery app of reportgen, built from settings (no work at import time).
+
+Settings follow the at-least-once recipe: late acknowledgement, requeue when a worker child
+dies, one message prefetched per process, and time limits below the Redis visibility timeout so
+that a running job is never handed to a second worker while the first still works on it.
+"""
+
+from __future__ import annotations
+
+from celery import Celery, current_app
+from celery.signals import worker_process_init
+
+from tasks.runtime import Runtime
+from tasks.settings import Settings
+
+QUEUE = "reportgen"
+COMPILE_TASK = "reportgen.compile_report"
+
+
+def broker_options(settings: Settings) -> dict:
+    """Transport options: timeouts so a dead connection is noticed, bounded publish retries."""
+    return {
+        "visibility_timeout": settings.visibility_timeout,
+        "socket_timeout": 30,
+        "socket_connect_timeout": 5,
+        "socket_keepalive": True,
+        "health_check_interval": 25,
+        "retry_on_timeout": True,
+        "max_retries": 3,
+        "interval_start": 0,
+        "interval_step": 0.5,
+        "interval_max": 1,
+    }
+
+
+def create_celery(settings: Settings) -> Celery:
+    """A Celery app for ``settings``; ``settings.redis_url`` must be set."""
+    if not settings.redis_url:
+        raise ValueError("REDIS_URL is not set: start the service with `reportgen run`")
+    app = Celery("reportgen", broker=settings.redis_url, include=["tasks.jobs"])
+    app.conf.update(
+        task_serializer="json",
+        accept_content=["json"],
+        task_ignore_result=True,
+        task_default_queue=QUEUE,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        task_acks_on_failure_or_timeout=True,
+        worker_prefetch_multiplier=1,
+        task_soft_time_limit=settings.task_soft_time_limit,
+        task_time_limit=settings.task_time_limit,
+        broker_transport_options=broker_options(settings),
+        visibility_timeout=settings.visibility_timeout,
+        broker_connection_retry_on_startup=True,
+        broker_connection_max_retries=None,
+        task_publish_retry_policy={"max_retries": 3, "interval_start": 0,
+                                   "interval_step": 0.5, "interval_max": 1},
+        worker_cancel_long_running_tasks_on_connection_loss=True,
+        worker_max_tasks_per_child=500,
+        worker_hijack_root_logger=False,
+    )
+    app.reportgen = Runtime(settings)
+    return app
+
+
+@worker_process_init.connect
+def _reset_after_fork(**_kwargs) -> None:
+    runtime = getattr(current_app, "reportgen", None)
+    if runtime is not None:
+        runtime.after_fork()

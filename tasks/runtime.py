@@ -1,0 +1,39 @@
+"""What a process needs to serve jobs: the job table, the file store and the catalog.
+
+Built lazily from settings, so nothing connects at import time and a forked worker child
+opens its own database connections.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from tasks.report.kinds import Catalog
+from tasks.settings import Settings
+from tasks.store.files import FileStore
+from tasks.store.jobs import JobStore
+from tasks.store.records import make_engine
+
+
+class Runtime:
+    """Lazily opened resources of one process, shared by the web app and the worker."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def jobs(self) -> JobStore:
+        return JobStore(make_engine(self.settings.database_url))
+
+    @cached_property
+    def files(self) -> FileStore:
+        return FileStore(self.settings.data_dir / "files")
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        return Catalog(self.settings.templates_dir)
+
+    def after_fork(self) -> None:
+        """Forget connections inherited from a parent process (they belong to it)."""
+        if "jobs" in self.__dict__:
+            self.jobs.engine.dispose(close=False)

@@ -1,0 +1,119 @@
+"""Settings of reportgen, read from the environment in this one place.
+
+Both halves use them: the Flask app (``service.create_app``) and the Celery worker
+(``tasks.celery_app.create_celery``). Variables carry the ``REPORTGEN_`` prefix, except the
+conventional ``PORT``, ``REDIS_URL`` and ``DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value reportgen cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the service needs to know about its surroundings.
+
+    ``redis_url`` is ``None`` when no Redis was configured: ``reportgen run`` then starts an
+    embedded one and fills it in for the processes it starts.
+    """
+
+    data_dir: Path
+    database_url: str
+    redis_url: str | None
+    templates_dir: Path
+    secret_key: str
+    host: str = "127.0.0.1"
+    port: int = 8000
+    worker_concurrency: int = 2
+    max_upload_bytes: int = 20 * 1024 * 1024
+    default_province: str = "hoa-binh"
+    task_soft_time_limit: int = 240
+    task_time_limit: int = 300
+    visibility_timeout: int = 3600
+    max_attempts: int = 3
+    page_size: int = 20
+
+    def with_redis(self, redis_url: str) -> Settings:
+        """Return a copy that points at ``redis_url``."""
+        return replace(self, redis_url=redis_url)
+
+    @property
+    def lease_seconds(self) -> int:
+        """How long a running job's claim holds before the reconciler may take it back."""
+        return self.task_time_limit + 60
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as e:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from e
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _secret_key(env: Mapping[str, str], data_dir: Path) -> str:
+    """Use REPORTGEN_SECRET_KEY, or a random key kept in the data folder so sessions survive."""
+    if env.get("REPORTGEN_SECRET_KEY"):
+        return env["REPORTGEN_SECRET_KEY"]
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
+    return key
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Build the settings from ``env`` (the process environment when ``None``).
+
+    Raises ``SettingsError`` for a value that is present but unusable.
+    """
+    env = os.environ if env is None else env
+    data_dir = Path(env.get("REPORTGEN_DATA_DIR") or "var").resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'reportgen.db'}"
+    templates_dir = Path(env.get("REPORTGEN_TEMPLATES_DIR") or REPO_ROOT / "doc_templates")
+    soft = _int(env, "REPORTGEN_TASK_SOFT_TIME_LIMIT", 240)
+    hard = _int(env, "REPORTGEN_TASK_TIME_LIMIT", 300)
+    visibility = _int(env, "REPORTGEN_VISIBILITY_TIMEOUT", 3600)
+    if not soft < hard < visibility:
+        raise SettingsError(
+            "time limits must satisfy soft < hard < visibility timeout, got "
+            f"{soft} / {hard} / {visibility}"
+        )
+    return Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        redis_url=env.get("REDIS_URL") or None,
+        templates_dir=templates_dir.resolve(),
+        secret_key=_secret_key(env, data_dir),
+        host=env.get("REPORTGEN_HOST") or "127.0.0.1",
+        port=_int(env, "PORT", 8000),
+        worker_concurrency=_int(env, "REPORTGEN_WORKER_CONCURRENCY", 2),
+        max_upload_bytes=_int(env, "REPORTGEN_MAX_UPLOAD_MB", 20) * 1024 * 1024,
+        default_province=env.get("REPORTGEN_DEFAULT_PROVINCE") or "hoa-binh",
+        task_soft_time_limit=soft,
+        task_time_limit=hard,
+        visibility_timeout=visibility,
+        max_attempts=_int(env, "REPORTGEN_MAX_ATTEMPTS", 3),
+        page_size=_int(env, "REPORTGEN_PAGE_SIZE", 20),
+    )

@@ -1,0 +1,184 @@
+"""Operations on job rows: create, read, list, and the conditional state transitions.
+
+Every transition is one ``UPDATE … WHERE status …`` so that two workers, or a worker and the
+reconciler, can never both move the same job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from tasks.store.records import Job, JobStatus, utcnow
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A worker's hold on a running job: which attempt it is."""
+
+    job_id: str
+    attempt: int
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the job history, newest first."""
+
+    jobs: list[Job]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+class JobStore:
+    """The job table behind an engine. Returned ``Job`` objects are detached snapshots."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def session(self) -> Session:
+        return self._sessions()
+
+    def add(self, job: Job) -> Job:
+        """Insert a new job row and commit it."""
+        with self.session() as s, s.begin():
+            s.add(job)
+        return job
+
+    def delete(self, job_id: str) -> None:
+        """Remove a job row (used only to undo a submission that could not be queued)."""
+        with self.session() as s, s.begin():
+            obj = s.get(Job, job_id)
+            if obj is not None:
+                s.delete(obj)
+
+    def get(self, job_id: str) -> Job | None:
+        """The job with this id, or ``None`` when there is none."""
+        with self.session() as s:
+            return s.get(Job, job_id)
+
+    def page(self, page: int, per_page: int) -> Page:
+        """The jobs of page ``page`` (1-based), newest first."""
+        page = max(1, page)
+        with self.session() as s:
+            total = s.scalar(select(func.count()).select_from(Job)) or 0
+            rows = s.scalars(
+                select(Job)
+                .order_by(Job.created_at.desc(), Job.id)
+                .offset((page - 1) * per_page)
+                .limit(per_page)
+            ).all()
+        return Page(list(rows), total, page, per_page)
+
+    def claim(self, job_id: str, lease_seconds: int) -> Claim | None:
+        """Move a queued job, or a running one whose lease ran out, to running.
+
+        Returns the claim with its attempt number, or ``None`` when the job is finished, held
+        by another live attempt, or does not exist.
+        """
+        now = utcnow()
+        claimable = or_(
+            Job.status == JobStatus.QUEUED,
+            (Job.status == JobStatus.RUNNING) & (Job.lease_until < now),
+        )
+        with self.session() as s, s.begin():
+            result = s.execute(
+                update(Job)
+                .where(Job.id == job_id, claimable)
+                .values(
+                    status=JobStatus.RUNNING,
+                    attempts=Job.attempts + 1,
+                    lease_until=now + timedelta(seconds=lease_seconds),
+                    started_at=func.coalesce(Job.started_at, now),
+                    updated_at=now,
+                    stage="starting",
+                    progress=0,
+                )
+            )
+            if result.rowcount != 1:
+                return None
+            attempt = s.scalar(select(Job.attempts).where(Job.id == job_id))
+        return Claim(job_id, attempt)
+
+    def report_progress(
+        self, claim: Claim, stage: str, progress: int, lease_seconds: int
+    ) -> bool:
+        """Record the stage and progress of a running attempt and renew its lease.
+
+        Returns ``False`` when the attempt no longer holds the job.
+        """
+        now = utcnow()
+        with self.session() as s, s.begin():
+            result = s.execute(
+                update(Job)
+                .where(*self._held(claim))
+                .values(
+                    stage=stage,
+                    progress=progress,
+                    lease_until=now + timedelta(seconds=lease_seconds),
+                    updated_at=now,
+                )
+            )
+        return result.rowcount == 1
+
+    def succeed(self, claim: Claim, document: dict, warnings: list[dict]) -> bool:
+        """Mark the attempt's job succeeded with its document; ``False`` if it lost the job."""
+        now = utcnow()
+        with self.session() as s, s.begin():
+            result = s.execute(
+                update(Job)
+                .where(*self._held(claim))
+                .values(
+                    status=JobStatus.SUCCEEDED,
+                    stage="done",
+                    progress=100,
+                    warnings=warnings,
+                    document_key=document["key"],
+                    document_name=document["name"],
+                    document_size=document["size"],
+                    document_sha256=document["sha256"],
+                    lease_until=None,
+                    finished_at=now,
+                    updated_at=now,
+                )
+            )
+        return result.rowcount == 1
+
+    def fail(
+        self, job_id: str, errors: list[dict], warnings: list[dict] | None = None,
+        attempt: int | None = None,
+    ) -> bool:
+        """Mark a job failed with its errors, unless it is already finished.
+
+        With ``attempt`` the update applies only while that attempt holds the job.
+        """
+        now = utcnow()
+        conditions = [Job.id == job_id, Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING])]
+        if attempt is not None:
+            conditions.append(Job.attempts == attempt)
+        values = dict(
+            status=JobStatus.FAILED, stage="failed", errors=errors,
+            lease_until=None, finished_at=now, updated_at=now,
+        )
+        if warnings is not None:
+            values["warnings"] = warnings
+        with self.session() as s, s.begin():
+            result = s.execute(update(Job).where(*conditions).values(**values))
+        return result.rowcount == 1
+
+    @staticmethod
+    def _held(claim: Claim) -> tuple:
+        return (
+            Job.id == claim.job_id,
+            Job.status == JobStatus.RUNNING,
+            Job.attempts == claim.attempt,
+        )
