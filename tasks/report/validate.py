@@ -240,8 +240,13 @@ class Validator:
                     record.sheet, record.cells["unit"]))
             seen.setdefault(unit.name, record)
         data.tables["units"] = kept
-        missing = [u.name for u in self.province.units if u.name not in seen]
+        # A unit whose row is left entirely blank has not reported either.
+        reported = {name for name, r in seen.items()
+                    if any(v for code, v in r.values.items() if code != "unit")}
+        missing = [u.name for u in self.province.units if u.name not in reported]
         if missing:
+            shown = ", ".join(missing[:20]) + (f" và {len(missing) - 20} đơn vị khác"
+                                              if len(missing) > 20 else "")
             data.problems.append(Problem(
-                "missing_units", f"Chưa có số liệu của {len(missing)} đơn vị: "
-                f"{', '.join(missing)}.", data.sheet_names.get("units"), None, "warning"))
+                "missing_units", f"Chưa có số liệu của {len(missing)}/{len(self.province.units)} "
+                f"đơn vị: {shown}.", data.sheet_names.get("units"), None, "warning"))

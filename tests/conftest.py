@@ -1,0 +1,123 @@
+"""Fixtures: real Redis, a real Celery worker process, a real SQLite file, the Flask app.
+
+Redis is the one at REDIS_URL when set (CI points it at the machine's server), otherwise an
+embedded redis-server started for the session. One worker process serves the whole session;
+its data folder and database are the ones the ``app`` fixture uses.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+import redis
+
+from service import create_app
+from service.embedded_redis import EmbeddedRedis
+from service.runner import worker_command
+from tasks.settings import REPO_ROOT, load_settings
+
+SAMPLE = REPO_ROOT / "doc_templates" / "gender-equality-month" / "sample.xlsx"
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A Redis for the session: REDIS_URL (its database 15, flushed) or an embedded one."""
+    external = os.environ.get("REDIS_URL")
+    if external:
+        url = urlunsplit(urlsplit(external)._replace(path="/15"))
+        redis.Redis.from_url(url).flushdb()
+        yield url
+        return
+    server = EmbeddedRedis(tmp_path_factory.mktemp("redis"), appendonly=False).start()
+    yield server.url
+    server.stop()
+
+
+def make_env(data_dir: Path, redis_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a reportgen process using ``data_dir`` and ``redis_url``."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(REPORTGEN_DATA_DIR=str(data_dir), REDIS_URL=redis_url,
+               REPORTGEN_SECRET_KEY="test-secret", **extra)
+    return env
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture(scope="session")
+def worker(data_dir, redis_url, tmp_path_factory):
+    """A real Celery worker process (prefork, one child) for the session."""
+    env = make_env(data_dir, redis_url)
+    settings = load_settings(env)
+    log = tmp_path_factory.mktemp("logs") / "worker.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(worker_command(settings, concurrency=1), env=env,
+                                   stdout=out, stderr=subprocess.STDOUT, cwd=REPO_ROOT,
+                                   start_new_session=True)
+    deadline = time.monotonic() + 60
+    while b"ready." not in log.read_bytes():
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"worker did not start:\n{log.read_text()[-3000:]}")
+        time.sleep(0.2)
+    yield process
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture()
+def settings(data_dir, redis_url):
+    return load_settings(make_env(data_dir, redis_url))
+
+
+@pytest.fixture()
+def app(settings):
+    return create_app(settings, {"TESTING": True})
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture()
+def runtime(app):
+    return app.extensions["reportgen"]
+
+
+def wait_for_job(runtime, job_id: str, timeout: float = 60.0):
+    """Poll the job row until it is finished; fail the test on timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = runtime.jobs.get(job_id)
+        if job is not None and job.status in ("succeeded", "failed"):
+            return job
+        time.sleep(0.1)
+    pytest.fail(f"job {job_id} did not finish in {timeout}s (last: {job and job.status})")
+
+
+def docx_text(data: bytes) -> str:
+    """All the text of a .docx: body paragraphs and every table cell, in document order."""
+    document = docx.Document(io.BytesIO(data))
+    lines = []
+    for block in document.element.body.iterchildren():
+        if block.tag.endswith("}p"):
+            lines.append("".join(t.text or "" for t in block.iter(qn("w:t"))))
+        elif block.tag.endswith("}tbl"):
+            for cell in block.iter(qn("w:tc")):
+                lines.append(" ".join("".join(t.text or "" for t in p.iter(qn("w:t")))
+                                      for p in cell.iter(qn("w:p"))))
+    return "\n".join(lines)

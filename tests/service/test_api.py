@@ -1,0 +1,95 @@
+"""The HTTP API's contract for requests that cannot be valid: 4xx at once, nothing created."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.conftest import SAMPLE
+
+
+def _snapshot(runtime):
+    files = sorted(p.name for p in (runtime.files.root / "uploads").glob("*")) \
+        if (runtime.files.root / "uploads").exists() else []
+    return runtime.jobs.page(1, 1).total, files
+
+
+def _post(client, **fields):
+    data = {"template": "gender-equality-month", "province": "hoa-binh", "period": "2023"}
+    data.update({k: v for k, v in fields.items() if k != "file"})
+    file = fields.get("file", (SAMPLE.read_bytes(), "sample.xlsx"))
+    if file is not None:
+        data["data"] = (io.BytesIO(file[0]), file[1])
+    return client.post("/api/v1/jobs", data=data, content_type="multipart/form-data")
+
+
+@pytest.mark.parametrize("fields, status, code", [
+    ({"template": "no-such-report"}, 422, "unknown_template"),
+    ({"province": "atlantis"}, 422, "unknown_province"),
+    ({"period": "năm ngoái"}, 422, "invalid_period"),
+    ({"period": "2019"}, 422, "unknown_campaign_year"),
+    ({"period": "2025"}, 422, "province_not_in_force"),
+    ({"template": ""}, 400, "missing_field"),
+    ({"file": None}, 400, "missing_file"),
+    ({"file": (b"<html><body>hi</body></html>\x00\x01", "report.xlsx")}, 415,
+     "unsupported_file_type"),
+    ({"file": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "old.xls")}, 415,
+     "unsupported_file_type"),
+    ({"report_date": "04/12/2023"}, 422, "invalid_report_date"),
+    ({"report_number": "5a"}, 422, "invalid_report_number"),
+])
+def test_invalid_requests_answer_4xx_and_create_nothing(client, runtime, fields, status, code):
+    before = _snapshot(runtime)
+    response = _post(client, **fields)
+    assert response.status_code == status, response.get_json()
+    error = response.get_json()["error"]
+    assert error["code"] == code
+    assert error["message"]
+    assert _snapshot(runtime) == before
+
+
+def test_oversized_upload_is_413_and_creates_nothing(app, client, runtime):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    before = _snapshot(runtime)
+    response = _post(client, file=(b"x" * 4096, "big.csv"))
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "too_large"
+    assert _snapshot(runtime) == before
+
+
+def test_templates_list_describes_the_data_it_reads(client):
+    body = client.get("/api/v1/templates").get_json()
+    kind = body["templates"][0]
+    assert kind["slug"] == "gender-equality-month"
+    assert {"slug": "hoa-binh", "name": "Hòa Bình"} in kind["provinces"]
+    units = next(s for s in kind["sheets"] if s["key"] == "units")
+    assert {"code": "launch_male", "label": "Phát động - Nam", "type": "count",
+            "required": False} in units["columns"]
+    assert "YYYY-Qn" in kind["period_syntax"]
+    assert 2023 in kind["campaign_years"]
+
+
+def test_blank_workbook_has_the_units_of_the_period(client):
+    response = client.get("/api/v1/templates/gender-equality-month/workbook"
+                          "?province=hoa-binh&period=2023")
+    assert response.status_code == 200
+    assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
+    book = load_workbook(io.BytesIO(response.data))
+    units = [r[0].value for r in book["Đơn vị"].iter_rows(min_row=3)]
+    assert units[0] == "thành phố Hòa Bình" and len(units) == 10
+
+
+def test_unknown_job_is_404_json(client):
+    response = client.get("/api/v1/jobs/00000000-0000-0000-0000-000000000000")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "job_not_found"
+    assert client.get("/api/v1/jobs/../../etc/passwd/document").status_code == 404
+
+
+def test_pages_carry_security_headers(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"

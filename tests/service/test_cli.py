@@ -1,0 +1,175 @@
+"""The `reportgen` command: offline render, submit over HTTP, and `run` as a user starts it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from service.cli import main
+from tasks.settings import REPO_ROOT
+from tests.conftest import SAMPLE, docx_text, make_env
+
+REPORTGEN = str(Path(sys.executable).with_name("reportgen"))
+JOB = ["--template", "gender-equality-month", "--province", "hoa-binh", "--period", "2023"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, process: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            if requests.get(url, timeout=1).status_code == 200:
+                return
+        except requests.RequestException:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def bad_workbook(tmp_path: Path) -> Path:
+    book = load_workbook(SAMPLE)
+    book["Đơn vị"]["E6"] = "mười"
+    path = tmp_path / "bad.xlsx"
+    book.save(path)
+    return path
+
+
+def test_render_offline_writes_the_report(tmp_path, monkeypatch):
+    monkeypatch.setenv("REPORTGEN_DATA_DIR", str(tmp_path / "var"))
+    out = tmp_path / "bc.docx"
+    result = CliRunner().invoke(main, ["render", *JOB, "--data", str(SAMPLE), "--output", str(out),
+                                       "--report-date", "2023-12-04"])
+    assert result.exit_code == 0, result.output
+    assert "1.090 nam, 3.410 nữ" in docx_text(out.read_bytes())
+
+
+def test_render_bad_data_exits_1_naming_cells(tmp_path, monkeypatch):
+    monkeypatch.setenv("REPORTGEN_DATA_DIR", str(tmp_path / "var"))
+    result = CliRunner().invoke(main, ["render", *JOB, "--data", str(bad_workbook(tmp_path)),
+                                       "--output", str(tmp_path / "x.docx")])
+    assert result.exit_code == 1
+    assert "Đơn vị E6" in result.output and "not_a_number" in result.output
+    assert not (tmp_path / "x.docx").exists()
+
+
+def test_render_usage_errors_exit_2(tmp_path, monkeypatch):
+    monkeypatch.setenv("REPORTGEN_DATA_DIR", str(tmp_path / "var"))
+    result = CliRunner().invoke(main, ["render", "--template", "gender-equality-month",
+                                       "--period", "2023-Q9", "--data", str(SAMPLE),
+                                       "--output", str(tmp_path / "x.docx")])
+    assert result.exit_code == 2 and "invalid_period" in result.output
+    assert CliRunner().invoke(main, ["render", "--period", "2023"]).exit_code == 2
+
+
+def test_workbook_command_writes_the_blank_workbook(tmp_path, monkeypatch):
+    monkeypatch.setenv("REPORTGEN_DATA_DIR", str(tmp_path / "var"))
+    out = tmp_path / "blank.xlsx"
+    result = CliRunner().invoke(main, ["workbook", "--template", "gender-equality-month",
+                                       "--province", "phu-tho", "--period", "2025",
+                                       "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    units = [r[0].value for r in load_workbook(out)["Đơn vị"].iter_rows(min_row=3)]
+    assert len(units) > 100 and all(u.startswith(("xã ", "phường ")) for u in units)
+
+
+@pytest.fixture()
+def web_server(worker, data_dir, redis_url):
+    port = free_port()
+    env = make_env(data_dir, redis_url, PORT=str(port))
+    process = subprocess.Popen([REPORTGEN, "web", "--workers", "1"], env=env, cwd=REPO_ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    wait_http(f"{url}/api/v1/health", process)
+    yield url
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(15)
+
+
+@pytest.mark.slow
+def test_submit_wait_downloads_the_document(web_server, tmp_path):
+    clean_env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path)}
+    result = subprocess.run([REPORTGEN, "submit", "--server", web_server, *JOB, "--data",
+                             str(SAMPLE), "--report-date", "2023-12-04", "--wait",
+                             "--output", str(tmp_path)], env=clean_env, cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    saved = Path(result.stdout.strip().splitlines()[-1])
+    assert saved.name == "Báo cáo Tháng hành động vì bình đẳng giới 2023 - Hòa Bình.docx"
+    assert "56.805 nam, 62.783 nữ" in docx_text(saved.read_bytes())
+    assert "100%" in result.stderr
+
+
+@pytest.mark.slow
+def test_submit_failed_job_exits_1_with_cells(web_server, tmp_path):
+    result = subprocess.run([REPORTGEN, "submit", "--server", web_server, *JOB, "--data",
+                             str(bad_workbook(tmp_path)), "--wait"], capture_output=True,
+                            text=True, timeout=120, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "Đơn vị E6" in result.stderr
+
+
+def test_submit_to_nowhere_exits_3(tmp_path):
+    result = subprocess.run([REPORTGEN, "submit", "--server", f"http://127.0.0.1:{free_port()}",
+                             *JOB, "--data", str(SAMPLE)], capture_output=True, text=True,
+                            timeout=60, cwd=tmp_path)
+    assert result.returncode == 3 and "Không kết nối được" in result.stderr
+
+
+def _session_processes(sid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if os.getsid(int(entry.name)) == sid:
+                    found.append(int(entry.name))
+            except (ProcessLookupError, PermissionError):
+                continue
+    return found
+
+
+@pytest.mark.slow
+def test_run_starts_everything_and_ctrl_c_stops_everything(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
+    env.update(PORT=str(port), REPORTGEN_DATA_DIR=str(tmp_path / "var"),
+               REPORTGEN_WORKER_CONCURRENCY="1")
+    process = subprocess.Popen([REPORTGEN, "run"], env=env, cwd=tmp_path,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(f"{url}/api/v1/health", process)
+        with SAMPLE.open("rb") as f:
+            created = requests.post(f"{url}/api/v1/jobs", files={"data": ("s.xlsx", f)},
+                                    data={"template": "gender-equality-month", "period": "2023"},
+                                    timeout=30).json()
+        deadline = time.monotonic() + 60
+        while (job := requests.get(url + created["status_url"], timeout=5).json())["status"] \
+                not in ("succeeded", "failed") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert job["status"] == "succeeded", job
+        assert requests.get(url + job["document"]["url"], timeout=5).status_code == 200
+        assert (tmp_path / "var" / "redis" / "appendonly.aof").exists() or \
+            (tmp_path / "var" / "redis" / "appendonlydir").exists()
+    finally:
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        output = process.communicate(timeout=60)[0].decode()
+    assert process.returncode == 0, output[-3000:]
+    assert _session_processes(process.pid) == [], output[-3000:]

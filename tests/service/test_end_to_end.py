@@ -1,0 +1,166 @@
+"""End to end through a real Celery worker process on a real Redis: API, web form, downloads."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import time
+from urllib.parse import unquote
+
+import pytest
+from openpyxl import load_workbook
+
+from tasks.celery_app import COMPILE_TASK, QUEUE
+from tests.conftest import SAMPLE, docx_text, wait_for_job
+
+pytestmark = pytest.mark.slow
+
+
+def submit(client, data: bytes = None, name="sample.xlsx", **fields):
+    form = {"template": "gender-equality-month", "province": "hoa-binh", "period": "2023",
+            "report_date": "2023-12-04", "report_number": "12", "signer_name": "Trần Thị B",
+            "data": (io.BytesIO(SAMPLE.read_bytes() if data is None else data), name)}
+    form.update(fields)
+    return client.post("/api/v1/jobs", data=form, content_type="multipart/form-data")
+
+
+def poll(client, url: str, timeout: float = 60.0) -> dict:
+    deadline = time.monotonic() + timeout
+    seen = set()
+    while time.monotonic() < deadline:
+        job = client.get(url).get_json()
+        seen.add(job["status"])
+        if job["status"] in ("succeeded", "failed"):
+            job["seen"] = seen
+            return job
+        time.sleep(0.1)
+    pytest.fail(f"job at {url} did not finish")
+
+
+def test_api_submit_to_download_reproduces_the_seed_report(worker, client):
+    response = submit(client)
+    assert response.status_code == 202
+    body = response.get_json()
+    assert response.headers["Location"] == body["status_url"]
+    assert body["status"] == "queued"
+    job = poll(client, body["status_url"])
+    assert job["status"] == "succeeded", job["errors"]
+    assert job["progress"] == 100 and job["stage"] == "done"
+    assert job["document"]["url"] == body["document_url"]
+    download = client.get(body["document_url"])
+    assert download.status_code == 200
+    assert download.mimetype.endswith("wordprocessingml.document")
+    disposition = download.headers["Content-Disposition"]
+    assert unquote(disposition.split("filename*=UTF-8''")[1]) == \
+        "Báo cáo Tháng hành động vì bình đẳng giới 2023 - Hòa Bình.docx"
+    assert hashlib.sha256(download.data).hexdigest() == job["document"]["sha256"]
+    text = docx_text(download.data)
+    for figure in ("trên 5.000 tờ rơi", "01 lớp", "80 cán bộ", "50 đoàn viên", "02 lớp",
+                   "10/10 huyện, thành phố", "361 triệu đồng", "34 cuộc", "1.090 nam, 3.410 nữ",
+                   "384 hoạt động", "56.805 nam, 62.783 nữ", "220 buổi", "Số: 12/BC-SLĐTBXH",
+                   "Trần Thị B"):
+        assert figure in text
+
+
+def test_bad_workbook_fails_with_errors_naming_cells(worker, client):
+    book = load_workbook(SAMPLE)
+    book["Đơn vị"]["D4"] = -3
+    book["Đơn vị"]["A5"] = "huyện Không Có"
+    book["Cấp tỉnh"]["A3"] = "bay lượn"
+    out = io.BytesIO()
+    book.save(out)
+    job = poll(client, submit(client, out.getvalue()).get_json()["status_url"])
+    assert job["status"] == "failed"
+    cells = {(e["code"], e["sheet"], e["cell"]) for e in job["errors"]}
+    assert ("negative_number", "Đơn vị", "D4") in cells
+    assert ("unknown_unit", "Đơn vị", "A5") in cells
+    assert ("unknown_activity", "Cấp tỉnh", "A3") in cells
+    assert job["document"] is None
+    assert client.get(f"/api/v1/jobs/{job['id']}/document").status_code == 409
+
+
+def test_duplicate_delivery_writes_one_document(worker, app, client, runtime):
+    body = submit(client).get_json()
+    job = wait_for_job(runtime, body["id"])
+    assert job.status == "succeeded"
+    app.extensions["celery"].send_task(COMPILE_TASK, args=[body["id"]], queue=QUEUE)
+    time.sleep(1.5)
+    again = runtime.jobs.get(body["id"])
+    assert (again.status, again.attempts, again.document_sha256) == \
+        ("succeeded", 1, job.document_sha256)
+    documents = list((runtime.files.root / "documents").glob(f"{body['id']}*"))
+    assert len(documents) == 1
+
+
+def test_csv_upload_of_the_units_sheet(worker, client):
+    header = "unit;plan;budget;launch_events;launch_male;launch_female\r\n"
+    rows = "".join(f"{n};x;10.000.000;1;10;20\r\n" for n in (
+        "TP Hòa Bình", "Đà Bắc", "Lương Sơn", "Kim Bôi", "Cao Phong", "Tân Lạc", "Mai Châu",
+        "Lạc Sơn", "Yên Thuỷ", "Lạc Thuỷ"))
+    body = submit(client, ("\ufeff" + header + rows).encode(), "units.csv").get_json()
+    job = poll(client, body["status_url"])
+    assert job["status"] == "succeeded", job["errors"]
+    text = docx_text(client.get(body["document_url"]).data)
+    assert "100 triệu đồng" in text and "10 cuộc" in text and "100 nam, 200 nữ" in text
+
+
+def _csrf(page: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def test_web_form_to_download(worker, settings):
+    from service import create_app
+
+    app = create_app(settings)  # CSRF on, as in production
+    client = app.test_client()
+    page = client.get("/").get_data(as_text=True)
+    assert "Lập báo cáo" in page and "Tải bảng số liệu trống" in page
+    response = client.post("/", data={
+        "csrf_token": _csrf(page), "template": "gender-equality-month", "province": "hoa-binh",
+        "period": "2023", "report_date": "2023-12-04",
+        "data": (io.BytesIO(SAMPLE.read_bytes()), "Số liệu 2023.xlsx"),
+    }, content_type="multipart/form-data")
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    job_id = response.headers["Location"].rsplit("/", 1)[1]
+    wait_for_job(app.extensions["reportgen"], job_id)
+    page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "Hoàn thành" in page and f"/api/v1/jobs/{job_id}/document" in page
+    assert "Số liệu 2023.xlsx" in page
+    history = client.get("/jobs").get_data(as_text=True)
+    assert f"/jobs/{job_id}" in history
+
+
+def test_web_form_without_csrf_token_is_refused(settings):
+    from service import create_app
+
+    app = create_app(settings)
+    client = app.test_client()
+    runtime = app.extensions["reportgen"]
+    before = runtime.jobs.page(1, 1).total
+    response = client.post("/", data={
+        "template": "gender-equality-month", "province": "hoa-binh", "period": "2023",
+        "data": (io.BytesIO(SAMPLE.read_bytes()), "a.xlsx")}, content_type="multipart/form-data")
+    assert response.status_code in (400, 422)
+    assert runtime.jobs.page(1, 1).total == before
+
+
+def test_web_form_shows_field_errors_in_vietnamese(settings):
+    from service import create_app
+
+    client = create_app(settings).test_client()
+    page = client.get("/").get_data(as_text=True)
+    response = client.post("/", data={"csrf_token": _csrf(page), "template": "gender-equality-month",
+                                      "province": "hoa-binh", "period": "2019",
+                                      "data": (io.BytesIO(SAMPLE.read_bytes()), "a.xlsx")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "Chưa có dữ liệu chiến dịch năm 2019" in response.get_data(as_text=True)
+
+
+def test_history_api_is_paginated_newest_first(worker, client):
+    first = submit(client).get_json()["id"]
+    second = submit(client).get_json()["id"]
+    body = client.get("/api/v1/jobs?per_page=2").get_json()
+    assert [j["id"] for j in body["jobs"]] == [second, first]
+    assert body["total"] >= 2 and body["per_page"] == 2
