@@ -33,7 +33,7 @@ def create_app(settings: Settings | None = None, config: dict | None = None) -> 
     from service.errors import register_error_handlers
 
     settings = settings or load_settings()
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)
     app.config.update(
         SECRET_KEY=settings.secret_key,
         # Room for the multipart envelope around the largest accepted file.

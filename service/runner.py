@@ -82,7 +82,9 @@ def run_service(settings: Settings) -> int:
     def _terminate(signum, _frame):
         raise KeyboardInterrupt
 
+    # Both explicitly: a process started in the background inherits SIGINT ignored.
     signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGINT, _terminate)
     try:
         supervisor.start()
         print(f"reportgen: http://{settings.host}:{settings.port}/ (Ctrl-C để dừng; "

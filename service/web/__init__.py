@@ -5,16 +5,20 @@ The pages call the same submission and download functions as the API.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from service.downloads import find_job, runtime, workbook_response
 from service.errors import ApiError
 from service.presenters import job_dict
-from service.submission import Upload, submit_job, today_in_vietnam
+from service.submission import VIETNAM, Upload, submit_job, today_in_vietnam
 from service.web.forms import JobForm
+from tasks.report.errors import ReportError
+from tasks.report.pipeline import ReportRequest, resolve
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/static")
+               static_url_path="/assets")
 
 STATUS_LABELS = {"queued": "Đang chờ", "running": "Đang xử lý", "succeeded": "Hoàn thành",
                  "failed": "Lỗi"}
@@ -26,7 +30,19 @@ STAGE_LABELS = {"queued": "Đang chờ xử lý", "starting": "Bắt đầu", "r
 
 @bp.app_context_processor
 def _labels() -> dict:
-    return {"status_labels": STATUS_LABELS, "stage_labels": STAGE_LABELS}
+    catalog = runtime().catalog
+    return {"status_labels": STATUS_LABELS, "stage_labels": STAGE_LABELS,
+            "kind_titles": {k.slug: k.title for k in catalog.kinds.values()},
+            "province_names": {p.slug: p.name for p in catalog.provinces.values()}}
+
+
+@bp.app_template_filter("vntime")
+def vietnam_time(iso: str | None) -> str:
+    """An ISO timestamp as Vietnamese local time, e.g. "28/11/2026 22:44"."""
+    if not iso:
+        return ""
+    moment = datetime.fromisoformat(iso) + VIETNAM
+    return f"{moment:%d/%m/%Y %H:%M}"
 
 
 def _form() -> JobForm:
@@ -37,9 +53,22 @@ def _form() -> JobForm:
     if request.method == "GET":
         form.province.data = runtime().settings.default_province
         form.report_date.data = today_in_vietnam()
-        years = sorted(next(iter(catalog.kinds.values())).campaigns) if catalog.kinds else []
-        form.period.data = str(years[-1]) if years else ""
+        if catalog.kinds:
+            kind = next(iter(catalog.kinds.values()))
+            form.period.data = default_period(kind.slug, form.province.data)
     return form
+
+
+def default_period(slug: str, province: str) -> str:
+    """The latest campaign year the province can report on (its profile covers that year)."""
+    catalog = runtime().catalog
+    for year in sorted(catalog.kind(slug).campaigns, reverse=True):
+        try:
+            resolve(catalog, ReportRequest(slug, province, str(year)))
+        except ReportError:
+            continue
+        return str(year)
+    return ""
 
 
 @bp.route("/", methods=["GET", "POST"])

@@ -5,6 +5,7 @@
   if (!section) { return; }
   var statusUrl = section.getAttribute("data-status-url");
   var labels = {queued: "Đang chờ", running: "Đang xử lý", succeeded: "Hoàn thành", failed: "Lỗi"};
+  var stages = JSON.parse(section.getAttribute("data-stage-labels") || "{}");
 
   function table(items, caption) {
     var t = document.createElement("table");
@@ -29,7 +30,7 @@
     var status = document.getElementById("job-status");
     status.textContent = labels[job.status] || job.status;
     status.className = "status status-" + job.status;
-    document.getElementById("job-stage").textContent = job.stage;
+    document.getElementById("job-stage").textContent = stages[job.stage] || job.stage;
     document.getElementById("job-progress").value = job.progress;
     section.setAttribute("data-status", job.status);
     if (job.document) {

@@ -1,0 +1,212 @@
+"""Opening a .docx and finding its parts: header table, title block, body, signature, appendix.
+
+How each part is recognised (the document's own style names are never trusted):
+- sections end at a paragraph carrying ``w:sectPr`` (the last one at ``w:body/w:sectPr``); the
+  first section is the main one, and when there are several the last is the appendix;
+- the header is the first table of the body (before the appendix);
+- the title block is the first non-empty paragraph after it (``BÁO CÁO``), the next one (the
+  summary line), and a ``Kính gửi:`` paragraph if one follows;
+- the signature is the last table before the appendix section break;
+- the body is every non-empty body-level paragraph between the title block and the signature.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+import docx
+from docx.opc.exceptions import PackageNotFoundError
+from lxml import etree
+
+from tasks.report.conformance.model import ConformanceError
+from tasks.report.conformance.styles import StyleSheet, w
+from tasks.report.conformance.text import excerpt, paragraph_text, squeeze
+
+
+@dataclass
+class Section:
+    """One section: its ``w:sectPr`` and its block-level elements (paragraphs and tables)."""
+
+    index: int
+    sect_pr: object
+    blocks: list
+
+
+@dataclass
+class Layout:
+    """The parts of one document, found once and shared by every rule."""
+
+    document: object
+    styles: StyleSheet
+    sections: list[Section]
+    content: list  # the blocks before the appendix
+    header_table: object | None = None
+    doc_type: object | None = None
+    summary: object | None = None
+    addressee: object | None = None
+    body: list = field(default_factory=list)
+    signature_table: object | None = None
+    names: dict = field(default_factory=dict)
+    places: dict = field(default_factory=dict)
+
+    @property
+    def main(self) -> Section:
+        return self.sections[0]
+
+    @property
+    def appendix(self) -> Section | None:
+        return self.sections[-1] if len(self.sections) > 1 else None
+
+    def name(self, node) -> str:
+        """The element name of a paragraph ("header.motto", "body.paragraph[12]")."""
+        return self.names.get(node) or _generic_name(self, node)
+
+    def where(self, node) -> str:
+        """Where a reader finds the paragraph: the part of the page and a quotation."""
+        place = self.places.get(node) or _generic_place(self, node)
+        text = paragraph_text(node) if node.tag == w("p") else ""
+        return f"{place}: {excerpt(text)}" if squeeze(text) else place
+
+    def label(self, node, name: str, place: str) -> None:
+        """Give a recognised paragraph its element name and its reader-facing place."""
+        self.names[node] = name
+        self.places[node] = place
+
+    def header_parts(self, section: Section) -> dict[str, object]:
+        """The page-header roots a section references, by type ("default", "first", "even")."""
+        found = {}
+        for ref in section.sect_pr.findall(w("headerReference")):
+            part = self.document.part.related_parts.get(ref.get(_R_ID))
+            if part is not None:
+                found[ref.get(w("type"), "default")] = part.element
+        return found
+
+
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def open_document(data: bytes):
+    """The python-docx Document of ``data``; raises ``ConformanceError`` when unreadable."""
+    try:
+        return docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError,
+            etree.XMLSyntaxError) as e:
+        raise ConformanceError(f"Không đọc được tệp Word (.docx): {e}") from e
+
+
+def blocks_of(container) -> list:
+    """Block-level paragraphs and tables, with block content controls opened up."""
+    found = []
+    for child in container:
+        if child.tag in (w("p"), w("tbl")):
+            found.append(child)
+        elif child.tag == w("sdt"):
+            content = child.find(w("sdtContent"))
+            found.extend(blocks_of(content) if content is not None else [])
+    return found
+
+
+def split_sections(body) -> list[Section]:
+    """The body's blocks grouped by section, in order."""
+    sections, current = [], []
+    for block in blocks_of(body):
+        current.append(block)
+        sect_pr = block.find(f"{w('pPr')}/{w('sectPr')}") if block.tag == w("p") else None
+        if sect_pr is not None:
+            sections.append(Section(len(sections), sect_pr, current))
+            current = []
+    final = body.find(w("sectPr"))
+    if final is None:
+        final = etree.SubElement(body, w("sectPr"))
+    sections.append(Section(len(sections), final, current))
+    return sections
+
+
+def build_layout(data: bytes) -> Layout:
+    """Open the document and recognise its parts (see the module docstring)."""
+    document = open_document(data)
+    styles = StyleSheet(document.styles.element)
+    sections = split_sections(document.element.body)
+    content = [b for s in (sections[:-1] if len(sections) > 1 else sections) for b in s.blocks]
+    layout = Layout(document, styles, sections, content)
+    tables = [b for b in content if b.tag == w("tbl")]
+    layout.header_table = tables[0] if tables else None
+    if len(tables) > 1:
+        layout.signature_table = tables[-1]
+    _find_title_and_body(layout)
+    return layout
+
+
+def _find_title_and_body(layout: Layout) -> None:
+    start = layout.content.index(layout.header_table) + 1 if layout.header_table is not None \
+        else 0
+    end = layout.content.index(layout.signature_table) if layout.signature_table is not None \
+        else len(layout.content)
+    texts = [b for b in layout.content[start:end]
+             if b.tag == w("p") and squeeze(paragraph_text(b))]
+    if texts:
+        layout.doc_type = texts.pop(0)
+        layout.label(layout.doc_type, "title.doc_type", "Tên loại văn bản")
+    if texts:
+        layout.summary = texts.pop(0)
+        layout.label(layout.summary, "title.summary", "Trích yếu")
+    if texts and squeeze(paragraph_text(texts[0])).startswith("Kính gửi"):
+        layout.addressee = texts.pop(0)
+        layout.label(layout.addressee, "title.addressee", "Kính gửi")
+    layout.body = texts
+    for p in texts:
+        index = _paragraph_index(layout, p)
+        layout.label(p, f"body.paragraph[{index}]", f"Nội dung, đoạn {index + 1}")
+
+
+def body_paragraphs(layout: Layout) -> list:
+    """All body-level paragraphs of the document in order (python-docx's ``paragraphs``)."""
+    return [b for s in layout.sections for b in s.blocks if b.tag == w("p")]
+
+
+def _paragraph_index(layout: Layout, p) -> int:
+    return body_paragraphs(layout).index(p)
+
+
+def _cell_position(node) -> tuple[object, int, int, int] | None:
+    """(table, row, column, paragraph index in cell) of a paragraph inside a table cell."""
+    cell = next(node.iterancestors(w("tc")), None)
+    if cell is None:
+        return None
+    row = cell.getparent()
+    table = row.getparent()
+    rows = table.findall(w("tr"))
+    cells = row.findall(w("tc"))
+    paragraphs = cell.findall(w("p"))
+    index = paragraphs.index(node) if node in paragraphs else 0
+    return table, rows.index(row), cells.index(cell), index
+
+
+def _generic_name(layout: Layout, node) -> str:
+    position = _cell_position(node)
+    if position is not None:
+        table, row, column, index = position
+        tables = [b for s in layout.sections for b in s.blocks if b.tag == w("tbl")]
+        number = tables.index(table) if table in tables else -1
+        return f"table[{number}].cell[{row},{column}].paragraph[{index}]"
+    if node.getparent() is not None and node.getparent().tag == w("hdr"):
+        return f"page_header.paragraph[{node.getparent().index(node)}]"
+    paragraphs = body_paragraphs(layout)
+    return f"paragraph[{paragraphs.index(node)}]" if node in paragraphs else "paragraph"
+
+
+def _generic_place(layout: Layout, node) -> str:
+    position = _cell_position(node)
+    if position is not None:
+        table, row, column, _ = position
+        if table is layout.header_table:
+            return f"Bảng tiêu đề, hàng {row + 1}, cột {column + 1}"
+        if table is layout.signature_table:
+            return f"Bảng chữ ký, cột {column + 1}"
+        return f"Bảng, hàng {row + 1}, cột {column + 1}"
+    paragraphs = body_paragraphs(layout)
+    if node in paragraphs:
+        return f"Đoạn {paragraphs.index(node) + 1}"
+    return "Đầu trang"
