@@ -67,6 +67,18 @@ def worker(concurrency: int | None) -> None:
     os.execv(command[0], command)
 
 
+@main.command()
+def beat() -> None:
+    """Start the scheduler of the periodic reconciler (one per site) against REDIS_URL."""
+    from service.runner import beat_command
+
+    settings = load_settings()
+    if not settings.redis_url:
+        raise click.UsageError("REDIS_URL is not set (use `reportgen run` for everything at once)")
+    command = beat_command(settings)
+    os.execv(command[0], command)
+
+
 def _job_fields(template, province, period, report_number, report_date, signer_name,
                 signer_title) -> dict[str, str]:
     fields = {"template": template, "period": period, "province": province or "",

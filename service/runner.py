@@ -17,12 +17,25 @@ from tasks.settings import Settings
 
 
 def worker_command(settings: Settings, concurrency: int | None = None,
-                   name: str = "worker") -> list[str]:
-    """The command line of a Celery worker process serving reportgen's queue."""
-    return [sys.executable, "-m", "celery", "-A", "service.worker", "worker",
-            "--loglevel", "INFO", "--concurrency", str(concurrency or settings.worker_concurrency),
-            "--queues", "reportgen", "--hostname", f"{name}@%h",
-            "--without-gossip", "--without-mingle", "--without-heartbeat"]
+                   name: str = "worker", beat: bool = False) -> list[str]:
+    """The command line of a Celery worker process serving reportgen's queue.
+
+    With ``beat`` the worker also runs the periodic reconciler (one such worker per site).
+    """
+    command = [sys.executable, "-m", "celery", "-A", "service.worker", "worker",
+               "--loglevel", "INFO",
+               "--concurrency", str(concurrency or settings.worker_concurrency),
+               "--queues", "reportgen", "--hostname", f"{name}@%h",
+               "--without-gossip", "--without-mingle", "--without-heartbeat"]
+    if beat:
+        command += ["--beat", "--schedule", str(settings.data_dir / "celerybeat-schedule")]
+    return command
+
+
+def beat_command(settings: Settings) -> list[str]:
+    """The command line of a separate scheduler process (for sites with several workers)."""
+    return [sys.executable, "-m", "celery", "-A", "service.worker", "beat", "--loglevel",
+            "INFO", "--schedule", str(settings.data_dir / "celerybeat-schedule")]
 
 
 def web_command(settings: Settings, workers: int = 2) -> list[str]:
@@ -45,7 +58,7 @@ class Supervisor:
         if self.settings.redis_url is None:
             self.redis = EmbeddedRedis(self.settings.data_dir / "redis").start()
             env["REDIS_URL"] = self.redis.url
-        for name, command in (("worker", worker_command(self.settings)),
+        for name, command in (("worker", worker_command(self.settings, beat=True)),
                               ("web", web_command(self.settings))):
             self.children.append((name, subprocess.Popen(command, env=env)))
 

@@ -20,7 +20,7 @@ from kombu.exceptions import OperationalError
 from redis.exceptions import RedisError
 
 from service.errors import ApiError
-from tasks.celery_app import COMPILE_TASK, QUEUE
+from tasks.celery_app import enqueue
 from tasks.report.context import ReportOptions
 from tasks.report.errors import ReportError
 from tasks.report.pipeline import ReportRequest, resolve
@@ -113,7 +113,7 @@ def submit_job(runtime: Runtime, celery: Celery, fields: Mapping[str, str],
     )
     runtime.jobs.add(job)
     try:
-        celery.send_task(COMPILE_TASK, args=[job_id], queue=QUEUE)
+        enqueue(celery, runtime, [job_id])
     except (OperationalError, RedisError, OSError) as e:
         log.error("cannot queue job %s: %s", job_id, e)
         runtime.jobs.delete(job_id)

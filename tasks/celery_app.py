@@ -8,13 +8,14 @@ that a running job is never handed to a second worker while the first still work
 from __future__ import annotations
 
 from celery import Celery, current_app
-from celery.signals import worker_process_init
+from celery.signals import worker_process_init, worker_ready
 
 from tasks.runtime import Runtime
 from tasks.settings import Settings
 
 QUEUE = "reportgen"
 COMPILE_TASK = "reportgen.compile_report"
+RECONCILE_TASK = "reportgen.reconcile"
 
 
 def broker_options(settings: Settings) -> dict:
@@ -59,8 +60,28 @@ def create_celery(settings: Settings) -> Celery:
         worker_max_tasks_per_child=500,
         worker_hijack_root_logger=False,
     )
+    app.conf.beat_schedule = {
+        "reconcile": {"task": RECONCILE_TASK, "schedule": float(settings.reconcile_every)},
+    }
     app.reportgen = Runtime(settings)
     return app
+
+
+def enqueue(app: Celery, runtime: Runtime, job_ids: list[str]) -> int:
+    """Send a compile message for each job and record when; returns how many were sent.
+
+    Raises kombu's ``OperationalError`` (or a Redis error) when the broker cannot be reached.
+    """
+    for job_id in job_ids:
+        app.send_task(COMPILE_TASK, args=[job_id], queue=QUEUE)
+    runtime.jobs.mark_published(job_ids)
+    return len(job_ids)
+
+
+@worker_ready.connect
+def _reconcile_at_start(sender=None, **_kwargs) -> None:
+    # A pass as soon as a worker is up: jobs the queue forgot while nothing ran get sent.
+    sender.app.send_task(RECONCILE_TASK, queue=QUEUE)
 
 
 @worker_process_init.connect

@@ -1,23 +1,26 @@
-"""The job task: load the job by id, run the pipeline, store the document, record the outcome.
+"""The job tasks: compile one report, and reconcile the job table with the queue.
 
-The task is idempotent: a job is claimed with a conditional update, so a duplicate delivery
-of a finished or held job does nothing, and the document has one fixed key per job.
+A task body is short; it claims the job with a conditional update (a duplicate delivery of a
+finished or held job does nothing), keeps the claim alive with a heartbeat while the pipeline
+runs, stores the document under the job's one key, then records the outcome.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 
-from celery import shared_task
-from celery.exceptions import SoftTimeLimitExceeded
+from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 
+from tasks.faults import fault_point
+from tasks.reconcile import reconcile
 from tasks.report.context import ReportOptions
 from tasks.report.errors import DataError, ReportError
 from tasks.report.pipeline import ReportRequest, compile_report
 from tasks.runtime import Runtime
 from tasks.store import StoreError
-from tasks.store.jobs import Claim
-from tasks.store.records import Job
+from tasks.store.jobs import Claim, ClaimOutcome
 
 log = logging.getLogger(__name__)
 
@@ -31,38 +34,62 @@ def document_key(job_id: str) -> str:
     return f"documents/{job_id}.docx"
 
 
-def _request(job: Job) -> ReportRequest:
-    return ReportRequest(job.template, job.province, job.period,
-                         ReportOptions.from_dict(job.options or {}))
+class Heartbeat:
+    """Renews a claim's lease in the background until stopped."""
+
+    def __init__(self, runtime: Runtime, claim: Claim) -> None:
+        self.runtime, self.claim = runtime, claim
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._beat, daemon=True, name="job-heartbeat")
+
+    def _beat(self) -> None:
+        settings = self.runtime.settings
+        while not self.stopped.wait(settings.heartbeat_seconds):
+            self.runtime.jobs.report_progress(self.claim, settings.lease_seconds)
+
+    def __enter__(self) -> Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.stopped.set()
+        self.thread.join()
 
 
-def run_job(runtime: Runtime, job_id: str) -> str:
-    """Run one job to its end; returns what happened: succeeded, failed or skipped."""
+def run_job(runtime: Runtime, job_id: str) -> tuple[str, float]:
+    """Run one job to its end; returns what happened and, when held, how long to wait."""
     settings = runtime.settings
-    claim = runtime.jobs.claim(job_id, settings.lease_seconds)
-    if claim is None:
-        return "skipped"
+    result = runtime.jobs.claim(job_id, settings.lease_seconds)
+    if result.outcome is ClaimOutcome.HELD:
+        return "held", result.retry_after
+    if result.outcome is not ClaimOutcome.CLAIMED:
+        return "skipped", 0.0
+    claim = result.claim
     if claim.attempt > settings.max_attempts:
         runtime.jobs.fail(job_id, _error(
             "too_many_attempts",
             f"Công việc bị gián đoạn {claim.attempt - 1} lần (tiến trình xử lý dừng đột ngột); "
             "đã dừng thử lại. Hãy kiểm tra tệp dữ liệu hoặc liên hệ quản trị."),
             attempt=claim.attempt)
-        return "failed"
+        return "failed", 0.0
     try:
-        return _compile(runtime, claim)
+        with Heartbeat(runtime, claim):
+            return _compile(runtime, claim), 0.0
     except SoftTimeLimitExceeded:
-        runtime.jobs.fail(job_id, _error(
-            "time_limit", f"Quá thời gian xử lý cho phép ({settings.task_soft_time_limit} giây)."),
-            attempt=claim.attempt)
-        return "failed"
+        runtime.jobs.fail(job_id, time_limit_error(settings.task_soft_time_limit),
+                          attempt=claim.attempt)
+        return "failed", 0.0
     except Exception:
         # A defect, not bad input: keep the traceback in the log, give the user a clear end.
         log.exception("job %s failed unexpectedly", job_id)
         runtime.jobs.fail(job_id, _error(
             "internal_error", "Lỗi hệ thống khi lập báo cáo; quản trị viên đã được ghi nhận lỗi."),
             attempt=claim.attempt)
-        return "failed"
+        return "failed", 0.0
+
+
+def time_limit_error(seconds: int) -> list[dict]:
+    return _error("time_limit", f"Quá thời gian xử lý cho phép ({seconds} giây).")
 
 
 def _compile(runtime: Runtime, claim: Claim) -> str:
@@ -70,13 +97,18 @@ def _compile(runtime: Runtime, claim: Claim) -> str:
     lease = runtime.settings.lease_seconds
 
     def progress(stage: str, percent: int) -> None:
-        runtime.jobs.report_progress(claim, stage, percent, lease)
+        runtime.jobs.report_progress(claim, lease, stage, percent)
 
     try:
         data = runtime.files.read(job.upload_key)
-        compiled = compile_report(runtime.catalog, _request(job), data, progress)
+        options = ReportOptions.from_dict(job.options or {})
+        request = ReportRequest(job.template, job.province, job.period, options)
+        fault_point("render", claim.attempt, job.id)
+        compiled = compile_report(runtime.catalog, request, data, progress)
         progress("storing", 90)
+        fault_point("before_store", claim.attempt, job.id)
         stored = runtime.files.put(document_key(job.id), compiled.document)
+        fault_point("after_store", claim.attempt, job.id)
     except DataError as e:
         runtime.jobs.fail(job.id, [p.as_dict() for p in e.problems()],
                           [p.as_dict() for p in e.warnings()], attempt=claim.attempt)
@@ -95,7 +127,27 @@ def _compile(runtime: Runtime, claim: Claim) -> str:
     return "succeeded" if runtime.jobs.succeed(claim, document, warnings) else "skipped"
 
 
-@shared_task(bind=True, name="reportgen.compile_report", ignore_result=True)
+class CompileTask(Task):
+    """Records a hard time limit on the job: the pool kills the child, so it cannot."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+        if isinstance(exc, TimeLimitExceeded) and args:
+            runtime: Runtime = self.app.reportgen
+            runtime.jobs.fail(args[0], time_limit_error(runtime.settings.task_time_limit))
+
+
+@shared_task(bind=True, base=CompileTask, name="reportgen.compile_report", ignore_result=True,
+             max_retries=None)
 def compile_report_task(self, job_id: str) -> str:
     """Celery entry point: only the job id crosses the broker."""
-    return run_job(self.app.reportgen, job_id)
+    outcome, wait = run_job(self.app.reportgen, job_id)
+    if outcome == "held":
+        # Another attempt holds the job; look again once its lease could have run out.
+        raise self.retry(countdown=wait + 1)
+    return outcome
+
+
+@shared_task(bind=True, name="reportgen.reconcile", ignore_result=True)
+def reconcile_task(self) -> dict:
+    """Periodic: re-send jobs the queue forgot, fail those that ran out of attempts."""
+    return reconcile(self.app.reportgen, self.app)

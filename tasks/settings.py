@@ -43,15 +43,18 @@ class Settings:
     visibility_timeout: int = 3600
     max_attempts: int = 3
     page_size: int = 20
+    lease_seconds: int = 30
+    reconcile_every: int = 30
+    requeue_after: int = 60
 
     def with_redis(self, redis_url: str) -> Settings:
         """Return a copy that points at ``redis_url``."""
         return replace(self, redis_url=redis_url)
 
     @property
-    def lease_seconds(self) -> int:
-        """How long a running job's claim holds before the reconciler may take it back."""
-        return self.task_time_limit + 60
+    def heartbeat_seconds(self) -> float:
+        """How often a running job renews its lease: three renewals fit in one lease."""
+        return self.lease_seconds / 3
 
 
 def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
@@ -116,4 +119,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         visibility_timeout=visibility,
         max_attempts=_int(env, "REPORTGEN_MAX_ATTEMPTS", 3),
         page_size=_int(env, "REPORTGEN_PAGE_SIZE", 20),
+        lease_seconds=_int(env, "REPORTGEN_LEASE_SECONDS", 30, minimum=2),
+        reconcile_every=_int(env, "REPORTGEN_RECONCILE_EVERY", 30),
+        requeue_after=_int(env, "REPORTGEN_REQUEUE_AFTER", 60),
     )

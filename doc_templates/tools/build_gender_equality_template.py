@@ -13,6 +13,11 @@ Rules this script keeps so that docxtpl can render the file:
 - formatting lives in named "RG …" styles (runs carry direct formatting only for the yellow
   placeholder and the bold totals row), so that an officer who retypes a sentence does not
   split a tag across differently formatted runs.
+
+What docxtpl cannot compute, Jinja chooses: the rule under the issuing agency is one of several
+ready-made rule paragraphs, kept by the length of the agency name (see AGENCY_RULE_BANDS).
+The rendered reports are checked against Decree 30 by ``tasks.report.conformance``
+(tests/report/test_conformance.py).
 """
 
 from __future__ import annotations
@@ -53,7 +58,8 @@ STYLES = [
     ("RG Centered", "Normal", dict(align=J.CENTER)),
     ("RG Agency Parent", "RG Centered", dict(size=13)),
     ("RG Agency Name", "RG Centered", dict(size=13, bold=True)),
-    ("RG National Name", "RG Centered", dict(size=13, bold=True)),
+    # 12 pt (the decree allows 12–13) keeps the national name on one line in the 9 cm column.
+    ("RG National Name", "RG Centered", dict(size=12, bold=True)),
     ("RG Motto", "RG Centered", dict(bold=True)),
     ("RG Number Line", "RG Centered", dict(size=13)),
     ("RG Place Date", "RG Centered", dict(italic=True)),
@@ -153,6 +159,16 @@ def configure_defaults(doc) -> None:
     normal.paragraph_format.space_before = Pt(0)
     normal.paragraph_format.space_after = Pt(0)
     normal.paragraph_format.line_spacing = 1.0
+
+
+def replace_theme_fonts(doc) -> None:
+    """Times New Roman wherever a built-in style names a font (Heading 1, Title, table styles).
+
+    python-docx's stock styles use theme fonts (Calibri Light); an officer who applies one of
+    them in Word would otherwise bring a non-decree font into the report.
+    """
+    for fonts in list(doc.styles.element.iter(qn("w:rFonts"))):
+        _set_fonts(fonts.getparent())
 
 
 def _apply_style_props(style, props: dict) -> None:
@@ -299,20 +315,48 @@ def set_row_flags(row, header: bool = False) -> None:
 # --------------------------------------------------------------------------- first page
 
 
+# Header columns: the issuing agency gets 7.5 cm so that a long name such as "SỞ LAO ĐỘNG -
+# THƯƠNG BINH VÀ XÃ HỘI" breaks after "THƯƠNG BINH", not inside it; the right column keeps
+# 9 cm, room for the 12 pt national name (≈ 8.8 cm).
+HEADER_LEFT = Cm(7.5)
+HEADER_RIGHT = Emu(TEXT_WIDTH - HEADER_LEFT)
+# Tiêu ngữ "Độc lập - Tự do - Hạnh phúc" in 14 pt bold is ≈ 6.05 cm; its rule is as wide.
+MOTTO_RULE = Cm(6.1)
+# The rule under the issuing agency must be 1/3–1/2 of the agency's longest line, and the
+# agency name comes from the province profile ("SỞ NỘI VỤ" ≈ 2.4 cm, "SỞ LAO ĐỘNG - THƯƠNG BINH
+# VÀ XÃ HỘI" wrapped ≈ 7 cm). docxtpl cannot compute an indent, so the template holds one rule
+# per band of the longest line's length in characters (13 pt bold caps ≈ 0.27 cm a character)
+# and Jinja keeps the one that fits: (up to n characters, rule width in cm), ≈ 40 % of the line.
+# The last band is for names longer than the column, which wrap to lines of ≈ 5.5–7.5 cm.
+AGENCY_RULE_BANDS = [(8, 0.8), (10, 1.0), (12, 1.25), (14, 1.5), (17, 1.75), (20, 2.1),
+                     (23, 2.4), (26, 2.75), (None, 2.6)]
+# Length of the longest line of the agency name (the profile may put a preferred break "\n").
+AGENCY_CHARS = 'agency.name_caps.split("\\n")|map("length")|max'
+
+
+def add_agency_rules(cell) -> None:
+    """One rule paragraph per band of AGENCY_RULE_BANDS, each inside its Jinja branch."""
+    add_par(cell, "RG Logic", "{%p set agency_chars = " + AGENCY_CHARS + " %}")
+    for index, (chars, width_cm) in enumerate(AGENCY_RULE_BANDS):
+        keyword = "if" if index == 0 else "elif"
+        tag = "{%p else %}" if chars is None else f"{{%p {keyword} agency_chars <= {chars} %}}"
+        add_par(cell, "RG Logic", tag)
+        add_rule(cell, Emu((HEADER_LEFT - Cm(width_cm)) // 2))
+    add_par(cell, "RG Logic", "{%p endif %}")
+
+
 def build_header_block(doc) -> None:
     """Agency / national motto on row 1, number / place-date on row 2 (kept on one line)."""
-    widths = [Cm(6.3), Emu(TEXT_WIDTH - Cm(6.3))]
+    widths = [HEADER_LEFT, HEADER_RIGHT]
     table = doc.add_table(rows=2, cols=2)
     layout_table(table, widths, margin_twips=0, borders=False)
     left, right = table.rows[0].cells
     fill_cell(left, [("RG Agency Parent", "{{ agency.parent }}"),
                      ("RG Agency Name", "{{ agency.name_caps }}")])
-    # Rule about 2.3 cm: 1/3-1/2 of the agency line, centred under it.
-    add_rule(left, Cm(2.0))
+    add_agency_rules(left)
     fill_cell(right, [("RG National Name", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
                       ("RG Motto", "Độc lập - Tự do - Hạnh phúc")])
-    # Rule about as wide as the motto text (≈ 6.3 cm at 14 pt bold).
-    add_rule(right, Cm(1.95))
+    add_rule(right, Emu((HEADER_RIGHT - MOTTO_RULE) // 2))
     number, place = table.rows[1].cells
     fill_cell(number, [("RG Number Line", "{{ doc.number_line }}")])
     fill_cell(place, [("RG Place Date", "{{ doc.place }}, {{ doc.date|header_date }}")])
@@ -535,7 +579,7 @@ def build_appendix(doc) -> None:
             "Số liệu kết quả {{ campaign.name }} năm {{ campaign.year }} theo đơn vị")
     add_par(doc, "RG Appendix Subtitle", (
         "(Kèm theo Báo cáo số {% if doc.number %}{{ doc.number }}{% else %}      {% endif %}"
-        "/{{ doc.symbol }} ngày {{ doc.date|short_date }} của {{ agency.full_name }})"))
+        "/{{ doc.symbol }} {{ doc.date|header_date }} của {{ agency.full_name }})"))
     # The column widths must add up to the landscape text width, or the table overhangs.
     assert sum(column[1] for column in COLUMNS) == LANDSCAPE_TEXT_MM
     table = doc.add_table(rows=HEADER_ROWS + 4, cols=len(COLUMNS))
@@ -622,6 +666,7 @@ def build(output: Path = OUTPUT) -> Path:
     """Assemble the whole template and save it to ``output``."""
     doc = Document()
     configure_defaults(doc)
+    replace_theme_fonts(doc)
     add_styles(doc)
     build_header_block(doc)
     build_title_block(doc)

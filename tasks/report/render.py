@@ -1,37 +1,22 @@
-"""Rendering a Word template with a context: docxtpl in a strict Jinja sandbox.
+"""Rendering a Word template with a context: docxtpl's behaviour in a strict Jinja sandbox.
 
-The environment is sandboxed (no access to Python internals), autoescaping (``<`` and ``&``
-in data cannot break the XML) and strict (an undefined name is an error, not a blank).
+The environment (``template_env``) is sandboxed, strict and autoescaping; the template is
+compiled once per version (``template_engine``). This module cleans the context and is what
+the pipeline calls.
 """
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import jinja2
-from docxtpl import DocxTemplate
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
-
 from tasks.report.errors import TemplateError
-from tasks.report.formatting import FILTERS
+from tasks.report.template_engine import load_template
+from tasks.report.template_env import capfirst, make_environment
 from tasks.report.text import strip_xml_illegal
 
-
-def capfirst(value: str) -> str:
-    """Upper-case the first letter only ("huyện Lạc Sơn" → "Huyện Lạc Sơn")."""
-    value = str(value)
-    return value[:1].upper() + value[1:]
-
-
-def make_environment() -> SandboxedEnvironment:
-    """The Jinja environment every template renders in; no loader, so no include/import."""
-    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True, loader=None)
-    env.filters.update(FILTERS)
-    env.filters["capfirst"] = capfirst
-    return env
+__all__ = ["capfirst", "make_environment", "render_docx", "sanitize"]
 
 
 def sanitize(value):
@@ -54,23 +39,13 @@ def sanitize(value):
 def render_docx(template: Path | bytes, context: dict) -> bytes:
     """Render ``template`` (a path or the .docx bytes) with ``context``; return the .docx bytes.
 
-    Raises ``TemplateError`` naming the cause: a syntax error, an undefined name, or an
-    attempt to reach what the sandbox forbids.
+    Raises ``TemplateError`` naming the cause and the part of the template: syntax
+    (``template_syntax``), an undefined name (``template_undefined``), what the sandbox forbids
+    (``template_forbidden``), a value a filter refuses (``template_value``), output over the
+    size cap (``template_too_large``), or a file that is not a usable .docx.
     """
-    source = io.BytesIO(template) if isinstance(template, bytes) else template
-    doc = DocxTemplate(source)
     try:
-        doc.render(sanitize(context), jinja_env=make_environment(), autoescape=True)
-    except SecurityError as e:
-        raise TemplateError(f"Mẫu báo cáo dùng thao tác bị cấm: {e}", "template_forbidden") from e
-    except jinja2.UndefinedError as e:
-        raise TemplateError(f"Mẫu báo cáo dùng biến không có: {e.message}",
-                            "template_undefined") from e
-    except jinja2.TemplateSyntaxError as e:
-        raise TemplateError(f"Mẫu báo cáo sai cú pháp: {e.message}", "template_syntax") from e
-    except (ValueError, TypeError) as e:
-        raise TemplateError(f"Mẫu báo cáo không hiển thị được giá trị: {e}",
-                            "template_value") from e
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+        plain = sanitize(context)
+    except TypeError as e:
+        raise TemplateError(f"Dữ liệu đưa vào mẫu không hợp lệ: {e}", "template_value") from e
+    return load_template(template).render(plain)

@@ -6,6 +6,7 @@ reconciler, can never both move the same job.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -22,6 +23,22 @@ class Claim:
 
     job_id: str
     attempt: int
+
+
+class ClaimOutcome(enum.Enum):
+    CLAIMED = "claimed"
+    HELD = "held"
+    FINISHED = "finished"
+    MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """What a claim attempt found; ``claim`` is set only when the caller got the job."""
+
+    outcome: ClaimOutcome
+    claim: Claim | None = None
+    retry_after: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -79,11 +96,11 @@ class JobStore:
             ).all()
         return Page(list(rows), total, page, per_page)
 
-    def claim(self, job_id: str, lease_seconds: int) -> Claim | None:
+    def claim(self, job_id: str, lease_seconds: int) -> ClaimResult:
         """Move a queued job, or a running one whose lease ran out, to running.
 
-        Returns the claim with its attempt number, or ``None`` when the job is finished, held
-        by another live attempt, or does not exist.
+        The result says whether this caller now holds the job (with its attempt number), or
+        why not: the job is finished, held by a live attempt (and for how long), or missing.
         """
         now = utcnow()
         claimable = or_(
@@ -104,30 +121,54 @@ class JobStore:
                     progress=0,
                 )
             )
-            if result.rowcount != 1:
-                return None
-            attempt = s.scalar(select(Job.attempts).where(Job.id == job_id))
-        return Claim(job_id, attempt)
+            row = s.execute(select(Job.status, Job.attempts, Job.lease_until)
+                            .where(Job.id == job_id)).first()
+        if row is None:
+            return ClaimResult(ClaimOutcome.MISSING)
+        if result.rowcount == 1:
+            return ClaimResult(ClaimOutcome.CLAIMED, Claim(job_id, row.attempts))
+        if JobStatus(row.status).finished:
+            return ClaimResult(ClaimOutcome.FINISHED)
+        wait = (row.lease_until - now).total_seconds() if row.lease_until else 0.0
+        return ClaimResult(ClaimOutcome.HELD, retry_after=max(0.0, wait))
+
+    def mark_published(self, job_ids: list[str]) -> None:
+        """Record that a message for each job was just sent to the queue."""
+        if not job_ids:
+            return
+        with self.session() as s, s.begin():
+            s.execute(update(Job).where(Job.id.in_(job_ids)).values(published_at=utcnow()))
+
+    def unpublished(self, older_than_seconds: int) -> list[Job]:
+        """Queued jobs whose last message was sent (or that were created) that long ago."""
+        limit = utcnow() - timedelta(seconds=older_than_seconds)
+        with self.session() as s:
+            return list(s.scalars(select(Job).where(
+                Job.status == JobStatus.QUEUED,
+                func.coalesce(Job.published_at, Job.created_at) < limit,
+            )).all())
+
+    def expired(self) -> list[Job]:
+        """Running jobs whose lease ran out: their worker died or lost the database."""
+        with self.session() as s:
+            return list(s.scalars(select(Job).where(
+                Job.status == JobStatus.RUNNING, Job.lease_until < utcnow(),
+            )).all())
 
     def report_progress(
-        self, claim: Claim, stage: str, progress: int, lease_seconds: int
+        self, claim: Claim, lease_seconds: int, stage: str | None = None,
+        progress: int | None = None,
     ) -> bool:
-        """Record the stage and progress of a running attempt and renew its lease.
+        """Renew a running attempt's lease, and record its stage and progress when given.
 
         Returns ``False`` when the attempt no longer holds the job.
         """
         now = utcnow()
+        values = {"lease_until": now + timedelta(seconds=lease_seconds), "updated_at": now}
+        if stage is not None:
+            values.update(stage=stage, progress=progress or 0)
         with self.session() as s, s.begin():
-            result = s.execute(
-                update(Job)
-                .where(*self._held(claim))
-                .values(
-                    stage=stage,
-                    progress=progress,
-                    lease_until=now + timedelta(seconds=lease_seconds),
-                    updated_at=now,
-                )
-            )
+            result = s.execute(update(Job).where(*self._held(claim)).values(**values))
         return result.rowcount == 1
 
     def succeed(self, claim: Claim, document: dict, warnings: list[dict]) -> bool:

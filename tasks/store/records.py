@@ -70,6 +70,7 @@ class Job(Base):
     warnings: Mapped[list] = mapped_column(JSON, default=list)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     upload_key: Mapped[str] = mapped_column(String(255))
     upload_name: Mapped[str] = mapped_column(String(255))

@@ -132,14 +132,16 @@ def test_submit_to_nowhere_exits_3(tmp_path):
     assert result.returncode == 3 and "Không kết nối được" in result.stderr
 
 
-def _session_processes(sid: int) -> list[int]:
+def _session_processes(sid: int) -> list[str]:
+    """Command lines of the live processes in session ``sid`` (zombies excepted)."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if os.getsid(int(entry.name)) == sid:
-                    found.append(int(entry.name))
-            except (ProcessLookupError, PermissionError):
+                if os.getsid(int(entry.name)) == sid and \
+                        " Z " not in (entry / "stat").read_text().split(")", 1)[1][:3]:
+                    found.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+            except (ProcessLookupError, PermissionError, FileNotFoundError):
                 continue
     return found
 
@@ -172,4 +174,7 @@ def test_run_starts_everything_and_ctrl_c_stops_everything(tmp_path):
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
         output = process.communicate(timeout=60)[0].decode()
     assert process.returncode == 0, output[-3000:]
+    deadline = time.monotonic() + 10  # children may still be finishing their exit
+    while _session_processes(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert _session_processes(process.pid) == [], output[-3000:]

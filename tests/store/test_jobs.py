@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from tasks.store.jobs import JobStore
+from tasks.store.jobs import ClaimOutcome, JobStore
 from tasks.store.records import Job, make_engine, utcnow
 
 
@@ -56,21 +56,25 @@ def new_job(store: JobStore) -> str:
 def test_a_job_is_claimed_once(store):
     job_id = new_job(store)
     first = store.claim(job_id, lease_seconds=60)
-    assert first is not None and first.attempt == 1
-    assert store.claim(job_id, lease_seconds=60) is None
+    assert first.outcome is ClaimOutcome.CLAIMED and first.claim.attempt == 1
+    second = store.claim(job_id, lease_seconds=60)
+    assert second.outcome is ClaimOutcome.HELD and 55 < second.retry_after <= 60
     assert store.get(job_id).status == "running"
+    assert store.claim("no-such-job", 60).outcome is ClaimOutcome.MISSING
 
 
 def test_an_expired_lease_can_be_claimed_again(store):
     job_id = new_job(store)
-    first = store.claim(job_id, lease_seconds=60)
+    first = store.claim(job_id, lease_seconds=60).claim
     with store.session() as s, s.begin():
         s.execute(update(Job).where(Job.id == job_id)
                   .values(lease_until=utcnow() - timedelta(seconds=1)))
-    second = store.claim(job_id, lease_seconds=60)
+    assert [j.id for j in store.expired()] == [job_id]
+    second = store.claim(job_id, lease_seconds=60).claim
     assert second.attempt == 2
     # The first attempt lost the job: it can neither report progress nor finish it.
-    assert store.report_progress(first, "rendering", 70, 60) is False
+    assert store.report_progress(first, 60, "rendering", 70) is False
+    assert store.report_progress(second, 60, "rendering", 70) is True
     doc = {"key": "documents/x.docx", "name": "x.docx", "size": 1, "sha256": "1" * 64}
     assert store.succeed(first, doc, []) is False
     assert store.succeed(second, doc, []) is True
@@ -80,16 +84,16 @@ def test_an_expired_lease_can_be_claimed_again(store):
 
 def test_finished_jobs_are_never_claimed_or_failed(store):
     job_id = new_job(store)
-    claim = store.claim(job_id, 60)
+    claim = store.claim(job_id, 60).claim
     store.succeed(claim, {"key": "documents/a.docx", "name": "a", "size": 1, "sha256": "2"}, [])
-    assert store.claim(job_id, 60) is None
+    assert store.claim(job_id, 60).outcome is ClaimOutcome.FINISHED
     assert store.fail(job_id, [{"code": "x", "message": "y"}]) is False
     assert store.get(job_id).status == "succeeded"
 
 
 def test_fail_records_errors_and_warnings(store):
     job_id = new_job(store)
-    claim = store.claim(job_id, 60)
+    claim = store.claim(job_id, 60).claim
     assert store.fail(job_id, [{"code": "e", "message": "m"}], [{"code": "w", "message": "n"}],
                       attempt=claim.attempt)
     job = store.get(job_id)
@@ -103,3 +107,14 @@ def test_history_is_newest_first_and_paginated(store):
     assert (page.total, page.pages) == (5, 3)
     assert [j.id for j in page.jobs] == ids[::-1][:2]
     assert [j.id for j in store.page(3, 2).jobs] == ids[:1]
+
+
+def test_unpublished_queued_jobs_are_found_after_a_while(store):
+    job_id = new_job(store)
+    assert store.unpublished(older_than_seconds=60) == []
+    with store.session() as s, s.begin():
+        s.execute(update(Job).where(Job.id == job_id)
+                  .values(created_at=utcnow() - timedelta(seconds=120)))
+    assert [j.id for j in store.unpublished(60)] == [job_id]
+    store.mark_published([job_id])
+    assert store.unpublished(60) == []

@@ -24,15 +24,9 @@ def _roots(layout: Layout) -> list:
     """The XML roots whose text is printed: the body and every page header/footer."""
     roots = [layout.document.element]
     for section in layout.sections:
-        for ref in section.sect_pr:
-            if ref.tag in (w("headerReference"), w("footerReference")):
-                part = layout.document.part.related_parts.get(ref.get(_R_ID))
-                if part is not None and part.element not in roots:
-                    roots.append(part.element)
+        for kind in ("header", "footer"):
+            roots += [r for r in layout.header_parts(section, kind).values() if r not in roots]
     return roots
-
-
-_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
 def _rfonts_problems(rfonts, require_all: bool) -> tuple[list[str], list[str]]:

@@ -22,7 +22,7 @@ from lxml import etree
 
 from tasks.report.conformance.model import ConformanceError
 from tasks.report.conformance.styles import StyleSheet, w
-from tasks.report.conformance.text import excerpt, paragraph_text, squeeze
+from tasks.report.conformance.text import excerpt, is_typed_rule, paragraph_text, squeeze
 
 
 @dataclass
@@ -50,6 +50,8 @@ class Layout:
     signature_table: object | None = None
     names: dict = field(default_factory=dict)
     places: dict = field(default_factory=dict)
+    # Paragraphs recognised by the rule modules, by role ("motto", "recipients", …).
+    roles: dict = field(default_factory=dict)
 
     @property
     def main(self) -> Section:
@@ -74,10 +76,11 @@ class Layout:
         self.names[node] = name
         self.places[node] = place
 
-    def header_parts(self, section: Section) -> dict[str, object]:
-        """The page-header roots a section references, by type ("default", "first", "even")."""
+    def header_parts(self, section: Section, kind: str = "header") -> dict[str, object]:
+        """The page-header (or ``kind="footer"``) roots a section references, by type
+        ("default", "first", "even"); a reference to a missing part is left out."""
         found = {}
-        for ref in section.sect_pr.findall(w("headerReference")):
+        for ref in section.sect_pr.findall(w(f"{kind}Reference")):
             part = self.document.part.related_parts.get(ref.get(_R_ID))
             if part is not None:
                 found[ref.get(w("type"), "default")] = part.element
@@ -144,8 +147,9 @@ def _find_title_and_body(layout: Layout) -> None:
         else 0
     end = layout.content.index(layout.signature_table) if layout.signature_table is not None \
         else len(layout.content)
-    texts = [b for b in layout.content[start:end]
-             if b.tag == w("p") and squeeze(paragraph_text(b))]
+    # A typed rule ("_____") is decoration, reported by the rules module, not a title or body.
+    texts = [b for b in layout.content[start:end] if b.tag == w("p")
+             and squeeze(paragraph_text(b)) and not is_typed_rule(paragraph_text(b))]
     if texts:
         layout.doc_type = texts.pop(0)
         layout.label(layout.doc_type, "title.doc_type", "Tên loại văn bản")

@@ -11,6 +11,8 @@ from tasks.report.conformance.styles import w
 # Containers whose runs are not part of the visible text of the paragraph.
 _HIDDEN = {w("del"), w("moveFrom"), w("txbxContent")}
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
+# A "rule" typed with characters instead of drawn: "________", "-----------".
+_TYPED_RULE = re.compile(r"^[_\-–—.]{5,}$")
 
 
 def runs(p) -> Iterator:
@@ -61,3 +63,8 @@ def excerpt(text: str, limit: int = 40) -> str:
 def is_upper(text: str) -> bool:
     """True when ``text`` has letters and none of them is lower case."""
     return any(c.isalpha() for c in text) and text == text.upper()
+
+
+def is_typed_rule(text: str) -> bool:
+    """True for a paragraph that is only a row of underscores, dashes or dots."""
+    return bool(_TYPED_RULE.match(squeeze(text)))

@@ -1,0 +1,62 @@
+"""Checks a .docx against the format of Decree 30/2020/NĐ-CP (DOMAIN.md §2).
+
+``check_document(data)`` returns every deviation as a ``Finding`` (code, Vietnamese message,
+element, location); ``format_findings`` prints them one per line. The rules, by code:
+
+- ``page.size``, ``page.margin``: A4 portrait main section (±20 twips); margins top/bottom
+  20–25 mm, left 30–35 mm, right 15–20 mm; an appendix section A4 in either orientation.
+- ``page_number.missing``, ``page_number.first_page``: a PAGE field centred in the default page
+  header; ``titlePg`` set and the first-page header empty or absent.
+- ``font.family``, ``font.theme``, ``font.color``: Times New Roman in the four slots of
+  docDefaults, of every style in use and of every run override; no theme fonts; black text.
+- ``header.*``, ``date.format``: the header table's elements, number and date (``header``).
+- ``rule.count``, ``rule.missing``, ``rule.width``, ``rule.underline``, ``rule.typed``: exactly
+  three drawn rules of the right widths, no underlined or typed rules (``rules``).
+- ``title.*``, ``body.*``: ``BÁO CÁO``, the summary line, the body paragraphs (``body``).
+- ``signature.*``: recipients and signer (``signature``); ``appendix.*``: the appendix.
+- ``format.size``, ``format.weight``, ``format.slant``, ``format.case``, ``format.align``,
+  ``format.indent``, ``format.spacing``, ``format.line_spacing``: how an element is set; the
+  ``element`` of the finding says which one.
+
+Pure pipeline code: imports python-docx and lxml only, never Flask, Celery, Redis or SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tasks.report.conformance import (
+    appendix,
+    body,
+    fonts,
+    header,
+    page,
+    page_numbers,
+    rules,
+    signature,
+)
+from tasks.report.conformance.layout import build_layout
+from tasks.report.conformance.model import ConformanceError, Finding
+
+__all__ = ["ConformanceError", "Finding", "check_document", "format_findings"]
+
+_RECOGNISERS = (header.recognise, signature.recognise, appendix.recognise)
+_CHECKS = (page.check, page_numbers.check, fonts.check, header.check, rules.check, body.check,
+           signature.check, appendix.check)
+
+
+def check_document(data: bytes) -> list[Finding]:
+    """Every deviation of the .docx ``data`` from Decree 30/2020; [] for a conforming document.
+
+    Raises ``ConformanceError`` when ``data`` is not a readable .docx.
+    """
+    layout = build_layout(data)
+    for recognise in _RECOGNISERS:
+        recognise(layout)
+    return [finding for check in _CHECKS for finding in check(layout)]
+
+
+def format_findings(findings: Iterable[Finding]) -> str:
+    """One line per finding: ``[code] element (location): message``."""
+    lines = [f"[{f.code}] {f.element} ({f.location}): {f.message}" for f in findings]
+    return "\n".join(lines) if lines else "Không có sai lệch so với Nghị định 30/2020/NĐ-CP."

@@ -1,0 +1,89 @@
+"""The appendix (the last section, when there are several): label, title, reference line.
+
+Recognition: the printed body-level paragraphs of the last section, in order: ``Phụ lục …``, the
+title, and the line starting ``(Kèm theo``. The reference line must cite the report's own number,
+symbol and date as written in the header.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tasks.report.conformance.dates import date_problems
+from tasks.report.conformance.header import NUMBER
+from tasks.report.conformance.layout import Layout
+from tasks.report.conformance.model import Finding
+from tasks.report.conformance.spec import Spec, check_paragraph
+from tasks.report.conformance.styles import w
+from tasks.report.conformance.text import paragraph_text, squeeze
+
+LABEL = Spec("Dòng «Phụ lục»", (13, 14), bold=True, align="center")
+TITLE = Spec("Tên phụ lục", bold=True, caps=True, align="center")
+REFERENCE = Spec("Dòng «(Kèm theo …)»", italic=True, align="center")
+REFERENCE_TEXT = re.compile(
+    r"^\(Kèm theo Báo cáo số (?P<number>[^/]*?)\s*/\s*(?P<symbol>\S+) ngày (?P<day>\d{1,2}) "
+    r"tháng (?P<month>\d{1,2}) năm (?P<year>\d{4}) của .+\)$")
+_ROLES = (("label", "Phụ lục"), ("title", "tên phụ lục"), ("reference", "«(Kèm theo …)»"))
+
+
+def recognise(layout: Layout) -> None:
+    """Label the appendix label, title and reference line."""
+    if layout.appendix is None:
+        return
+    printed = [b for b in layout.appendix.blocks
+               if b.tag == w("p") and squeeze(paragraph_text(b))]
+    label = printed[0] if printed and _text(printed[0]).startswith("Phụ lục") else None
+    rest = printed[1:] if label is not None else printed
+    reference = next((p for p in rest[:2] if _text(p).startswith("(Kèm theo")), None)
+    title = rest[0] if rest and rest[0] is not reference else None
+    for role, p in (("label", label), ("title", title), ("reference", reference)):
+        layout.roles[f"appendix.{role}"] = [p] if p is not None else []
+        if p is not None:
+            layout.label(p, f"appendix.{role}", "Phụ lục")
+
+
+def _text(p) -> str:
+    return squeeze(paragraph_text(p))
+
+
+def check(layout: Layout) -> list[Finding]:
+    """The three lines present and formatted; the reference cites this report."""
+    if layout.appendix is None:
+        return []
+    found = []
+    for (role, what), spec in zip(_ROLES, (LABEL, TITLE, REFERENCE), strict=True):
+        paragraphs = layout.roles.get(f"appendix.{role}", [])
+        if not paragraphs:
+            found.append(Finding("appendix.missing", f"Phụ lục thiếu dòng {what}.",
+                                 f"appendix.{role}", "Phụ lục"))
+        for p in paragraphs:
+            found += check_paragraph(layout, p, spec)
+    for p in layout.roles.get("appendix.reference", []):
+        found += _reference(layout, p)
+    return found
+
+
+def _reference(layout: Layout, p) -> list[Finding]:
+    text = _text(p)
+    match = REFERENCE_TEXT.match(text)
+
+    def finding(problem: str) -> Finding:
+        return Finding("appendix.reference", f"Dòng «(Kèm theo …)»: {problem}.",
+                       "appendix.reference", layout.where(p))
+
+    if match is None:
+        return [finding("phải có dạng «(Kèm theo Báo cáo số 05/BC-… ngày 04 tháng 12 năm 2023 "
+                        "của …)»")]
+    found = [finding(problem) for problem in
+             date_problems(match["day"], match["month"], match["year"])]
+    header_number = next(iter(layout.roles.get("number", [])), None)
+    cited = NUMBER.match(squeeze(paragraph_text(header_number))) if header_number is not None \
+        else None
+    if cited and (cited["number"], cited["symbol"]) != (match["number"], match["symbol"]):
+        found.append(finding(f"số, ký hiệu «{match['number']}/{match['symbol']}» khác với đầu "
+                             f"văn bản «{cited['number']}/{cited['symbol']}»"))
+    dated = next(iter(layout.roles.get("place_date", [])), None)
+    wanted = f"ngày {match['day']} tháng {match['month']} năm {match['year']}"
+    if dated is not None and wanted not in squeeze(paragraph_text(dated)):
+        found.append(finding(f"«{wanted}» khác với ngày ở đầu văn bản"))
+    return found

@@ -1,0 +1,260 @@
+"""Compiled Word templates: docxtpl's preparation done once per template version, then reused.
+
+docxtpl opens the package, cleans each part's XML so Jinja can read it and compiles it on
+every render. ``compile_template`` does that work once — with docxtpl's own functions, so the
+output is docxtpl's — and ``CompiledTemplate.render`` only runs the compiled Jinja code, applies
+docxtpl's post-render fixes and zips the parts (the unchanged ones deflated in advance).
+``load_template`` keeps the compiled templates of this process, keyed by the SHA-256 of the
+file, so each template version is compiled once per worker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import OrderedDict
+from copy import deepcopy
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from docx.opc.oxml import parse_xml, serialize_part_xml
+from docx.oxml.ns import qn
+from lxml import etree
+
+from tasks.report import ooxml
+from tasks.report.errors import TemplateError
+from tasks.report.template_runtime import (
+    OutputBudget, check_well_formed, docxtpl_helper, finish_wordml, translated)
+from tasks.report.template_ast import ast_findings
+from tasks.report.template_env import make_environment
+from tasks.report.zip_writer import ZipEntry, deflate, write_zip
+
+# Deflate level 6 is zlib's (and python-docx's) default; the fixed parts are deflated once,
+# so only the rendered parts pay it on each render (~1 ms per 500 kB of XML).
+STATIC_LEVEL = 6
+RENDERED_LEVEL = 6
+CACHE_SIZE = 16
+_TAGGED = re.compile(r"\{[{%#]|\{_[{%]")
+_PARAGRAPH = re.compile(r"<w:p([ >])")
+# Tags after which docxtpl's fix_tables can change a table's grid: a cell (not a row) that
+# loops, merges or spans. Without them fix_tables only re-parses, so it is skipped.
+_GRID_TAGS = re.compile(r"\{[{%]-?\s*tc\s|\{%-?\s*(?:hm|colspan)\b")
+_FORBIDDEN = {"include_forbidden", "forbidden_access"}
+_EMPTY_BODY = b"<w:body/>"
+_START_TAG = re.compile(r"<w:body(?: xmlns:\w+=\"[^\"]*\")*>")
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TemplateSource:
+    """One templated part: its kind ("body", "story", "notes" or "core") and its Jinja source."""
+
+    kind: str
+    source: str
+
+
+@dataclass(frozen=True)
+class _Body:
+    """The main part around its body: the bytes before and after, and the fixes it needs."""
+
+    skeleton: etree._Element  # the w:document element with an empty w:body
+    start_tag: str | None  # the body's start tag as docxtpl writes it, if only namespaces
+    before: bytes
+    after: bytes
+    fix_tables: bool
+    fix_docpr_ids: bool
+
+
+def template_sources(package: ooxml.Package) -> dict[str, TemplateSource]:
+    """The Jinja source of each part docxtpl renders, prepared exactly as docxtpl prepares it.
+
+    Parts without any tag are left out. Raises ``TemplateError`` for a malformed part.
+    """
+    helper = docxtpl_helper()
+    main = package.main_part()
+    found = {main: ("body", helper.xml_to_string(_body(_parse(package, main))))}
+    for rel in package.rels(main):
+        if rel.type in (ooxml.RT_HEADER, ooxml.RT_FOOTER) and rel.target in package.blobs:
+            found[rel.target] = ("story", helper.xml_to_string(_parse(package, rel.target)))
+    for name in package.of_type(ooxml.CT_FOOTNOTES):
+        found[name] = ("notes", _text(package, name))
+    for name in package.of_type(ooxml.CT_CORE):
+        found[name] = ("core", _text(package, name))
+    sources = {}
+    for name, (kind, xml) in found.items():
+        if _DOCTYPE.search(package.blobs[name]):
+            raise TemplateError(f"Phần {name} của mẫu có khai báo DOCTYPE.", "template_invalid")
+        source = helper.patch_xml(xml)
+        if kind != "core":  # docxtpl's render_xml_part: one line per paragraph
+            source = _PARAGRAPH.sub(r"\n<w:p\1", source)
+        if _TAGGED.search(source):
+            sources[name] = TemplateSource(kind, source)
+    return sources
+
+
+def _text(package: ooxml.Package, name: str) -> str:
+    try:
+        return package.blobs[name].decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise TemplateError(f"Phần {name} của mẫu không ở mã UTF-8.", "template_invalid") from e
+
+
+def _parse(package: ooxml.Package, name: str) -> etree._Element:
+    try:
+        return parse_xml(package.blobs[name])  # python-docx's parser, as docxtpl reads parts
+    except (etree.XMLSyntaxError, ValueError) as e:
+        raise TemplateError(f"Phần {name} của mẫu bị hỏng: {e}", "template_invalid") from e
+
+
+def _body(document: etree._Element) -> etree._Element:
+    body = document.find(qn("w:body"))
+    if body is None:
+        raise TemplateError("Mẫu không có phần thân văn bản (w:body).", "template_invalid")
+    return body
+
+
+class CompiledTemplate:
+    """A template ready to render: compiled Jinja per templated part, fixed parts pre-zipped.
+
+    Instances hold no per-render state, so one may serve many renders (and threads).
+    """
+
+    def __init__(self, sha256: str, package: ooxml.Package) -> None:
+        self.sha256 = sha256
+        main = package.main_part()
+        if package.content_type(main) != ooxml.CT_MAIN:
+            raise TemplateError("Tệp không phải văn bản Word .docx thường (có thể là .docm "
+                                "chứa macro).", "not_docx")
+        self._env = make_environment()
+        sources = template_sources(package)
+        self._body = self._prepare_body(package, main) if main in sources else None
+        if self._body and self._body.start_tag:  # spliced in w:document: no namespaces needed
+            body_source = sources[main].source.replace(self._body.start_tag, "<w:body>", 1)
+            sources[main] = TemplateSource("body", body_source)
+        self._parts = {name: (s.kind, self._compile(name, s.source))
+                       for name, s in sources.items()}
+        self._dates = {i.filename: i.date_time for i in package.infos}
+        names = sorted(package.names, key=lambda n: n != ooxml.CONTENT_TYPES)  # stable
+        self._entries: list[ZipEntry | str] = [
+            n if n in self._parts else deflate(n, package.blobs[n], self._dates[n], STATIC_LEVEL)
+            for n in names]
+
+    def _compile(self, name: str, source: str) -> jinja2.Template:
+        with translated(name):
+            tree = self._env.parse(source)
+            for finding in ast_findings(tree):
+                if finding.code in _FORBIDDEN:
+                    raise TemplateError(f"Mẫu báo cáo ({name}) dùng thao tác bị cấm: "
+                                        f"{finding.message}", "template_forbidden")
+            return self._env.from_string(tree)
+
+    def _prepare_body(self, package: ooxml.Package, main: str) -> _Body:
+        document = _parse(package, main)
+        body = _body(document)
+        start = _START_TAG.match(docxtpl_helper().xml_to_string(body))
+        for child in list(body):
+            body.remove(child)
+        body.attrib.clear()
+        before, _, after = serialize_part_xml(document).partition(_EMPTY_BODY)
+        text = re.sub(r"<[^>]+>", "", package.blobs[main].decode("utf-8"))
+        return _Body(document, start and start.group(), before, after, bool(_GRID_TAGS.search(text)),
+                     b"docPr" in package.blobs[main])
+
+    def render(self, context: dict) -> bytes:
+        """The .docx for ``context`` (plain data: see ``render.sanitize``).
+
+        Raises ``TemplateError``: ``template_forbidden``, ``template_undefined``,
+        ``template_value``, ``template_too_large`` or ``template_xml``.
+        """
+        budget = OutputBudget()
+        rendered = {}
+        for name, (kind, template) in self._parts.items():
+            with translated(name):
+                rendered[name] = self._finish(kind, budget.render(template, context))
+        return write_zip(
+            e if isinstance(e, ZipEntry) else deflate(e, rendered[e], self._dates[e],
+                                                      RENDERED_LEVEL)
+            for e in self._entries)
+
+    def _finish(self, kind: str, xml: str) -> bytes:
+        if kind != "core":
+            xml = finish_wordml(xml)
+        if kind == "body" and (self._body.fix_tables or self._body.fix_docpr_ids):
+            return self._fixed_body(xml)
+        data = xml.encode("utf-8")
+        check_well_formed(data)
+        if kind == "body":  # python-docx would write the same elements (see the tests)
+            return self._body.before + data + self._body.after
+        if kind == "story":  # docxtpl's XmlPart.load drops the declaration; save adds it
+            return ooxml.XML_DECLARATION + data
+        return data  # footnotes and core.xml keep the declaration they had
+
+    def _fixed_body(self, xml: str) -> bytes:
+        """docxtpl's way when cells loop or merge: parse, fix the grid and ids, serialize."""
+        helper = docxtpl_helper()
+        if self._body.start_tag:
+            xml = self._body.start_tag + xml.removeprefix("<w:body>")
+        check_well_formed(xml.encode("utf-8"))
+        tree = helper.fix_tables(xml)
+        if self._body.fix_docpr_ids:
+            helper.docx_ids_index = 1000  # as docxtpl's render_init
+            helper.fix_docpr_ids(tree)
+        document = deepcopy(self._body.skeleton)
+        document.replace(document.find(qn("w:body")), tree)
+        return serialize_part_xml(document)
+
+
+def compile_template(data: bytes) -> CompiledTemplate:
+    """Compile the .docx ``data``; raises ``TemplateError`` (bad package, syntax, forbidden)."""
+    return CompiledTemplate(hashlib.sha256(data).hexdigest(), ooxml.read_package(data))
+
+
+_compiled: OrderedDict[str, CompiledTemplate] = OrderedDict()
+_file_hashes: dict[tuple, str] = {}
+_lock = threading.Lock()
+
+
+def load_template(template: Path | str | bytes) -> CompiledTemplate:
+    """The compiled form of ``template`` (a path or .docx bytes), compiled at most once.
+
+    A file is recognised by (path, mtime, size) → SHA-256, so replacing it is noticed on the
+    next call. Raises ``TemplateError`` when the file cannot be read or compiled.
+    """
+    if isinstance(template, bytes):
+        return _by_hash(hashlib.sha256(template).hexdigest(), template)
+    path = Path(template)
+    try:
+        before = path.stat()
+        key = (str(path.resolve()), before.st_mtime_ns, before.st_size)
+        with _lock:
+            digest = _file_hashes.get(key)
+            if digest in _compiled:
+                _compiled.move_to_end(digest)
+                return _compiled[digest]
+        data = path.read_bytes()
+        unchanged = path.stat().st_mtime_ns == before.st_mtime_ns
+    except OSError as e:
+        raise TemplateError(f"Không đọc được tệp mẫu {path.name}: {e.strerror}",
+                            "template_unreadable") from e
+    digest = hashlib.sha256(data).hexdigest()
+    if unchanged:
+        with _lock:
+            if len(_file_hashes) > 4 * CACHE_SIZE:  # stale keys of replaced files
+                _file_hashes.clear()
+            _file_hashes[key] = digest
+    return _by_hash(digest, data)
+
+
+def _by_hash(digest: str, data: bytes) -> CompiledTemplate:
+    with _lock:
+        if digest in _compiled:
+            _compiled.move_to_end(digest)
+            return _compiled[digest]
+    compiled = CompiledTemplate(digest, ooxml.read_package(data))  # outside the lock: slow
+    with _lock:
+        _compiled[digest] = compiled
+        while len(_compiled) > CACHE_SIZE:
+            _compiled.popitem(last=False)
+    return compiled

@@ -1,0 +1,46 @@
+"""Redis faults: restarted empty with jobs queued, and down when a job is submitted."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+
+from tests.conftest import SAMPLE
+
+pytestmark = pytest.mark.slow
+
+
+def test_r8_redis_restarted_empty_loses_messages_not_jobs(stack):
+    jobs = [stack.submit() for _ in range(10)]
+    client = stack.redis_client()
+    assert client.llen("reportgen") == 10
+    stack.redis.kill()
+    stack.redis.start()  # no persistence: it comes back empty
+    assert stack.redis_client().llen("reportgen") == 0
+    assert {stack.job(j).status for j in jobs} == {"queued"}
+    stack.start_worker(concurrency=2)
+    for job_id in jobs:
+        assert stack.wait_finished(job_id, 90).status == "succeeded"
+    documents = [p for p in stack.documents() if p.stem in jobs]
+    assert len(documents) == 10
+
+
+def test_r10_redis_down_at_submit_is_a_503_and_creates_nothing(stack):
+    stack.redis.stop()
+    uploads = stack.root / "data" / "files" / "uploads"
+    before = (stack.runtime.jobs.page(1, 1).total,
+              sorted(uploads.iterdir()) if uploads.exists() else [])
+    started = time.monotonic()
+    response = stack.client.post("/api/v1/jobs", data={
+        "template": "gender-equality-month", "province": "hoa-binh", "period": "2023",
+        "data": (io.BytesIO(SAMPLE.read_bytes()), "s.xlsx")}, content_type="multipart/form-data")
+    elapsed = time.monotonic() - started
+    assert response.status_code == 503
+    assert response.headers["Retry-After"]
+    assert response.get_json()["error"]["code"] == "queue_unavailable"
+    assert elapsed < 10
+    after = (stack.runtime.jobs.page(1, 1).total,
+             sorted(uploads.iterdir()) if uploads.exists() else [])
+    assert after == before

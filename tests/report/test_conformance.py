@@ -1,0 +1,670 @@
+"""The Decree 30 checker on real reports: they conform, and each rule catches its mutation.
+
+Every mutation test starts from the real seed report (rendered by the pipeline from the sample
+workbook), changes one thing with python-docx/lxml, and asserts the finding's code and element.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+from collections.abc import Callable
+from datetime import date
+
+import docx
+import pytest
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
+from openpyxl import load_workbook
+
+from tasks.report import pipeline
+from tasks.report.conformance import (
+    ConformanceError,
+    Finding,
+    check_document,
+    format_findings,
+)
+from tasks.report.context import ReportOptions
+from tasks.report.input_workbook import make_input_workbook
+from tasks.report.kinds import Catalog
+from tasks.report.pipeline import ReportRequest, compile_report, resolve
+from tasks.settings import REPO_ROOT
+from tests.conftest import SAMPLE
+
+KIND = "gender-equality-month"
+SEED_OPTIONS = ReportOptions(report_number="5", report_date=date(2023, 12, 4))
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return Catalog(REPO_ROOT / "doc_templates")
+
+
+def _compile(catalog, options: ReportOptions = SEED_OPTIONS) -> bytes:
+    request = ReportRequest(KIND, "hoa-binh", "2023", options)
+    return compile_report(catalog, request, SAMPLE.read_bytes()).document
+
+
+@pytest.fixture(scope="module")
+def seed(catalog) -> bytes:
+    return _compile(catalog)
+
+
+@pytest.fixture(scope="module")
+def signed(catalog) -> bytes:
+    return _compile(catalog, ReportOptions(report_number="5", report_date=date(2023, 12, 4),
+                                           signer_name="Nguyễn Văn A"))
+
+
+@pytest.fixture(scope="module")
+def phu_tho_2025(catalog) -> bytes:
+    """The 2025 report of the merged province, from its blank workbook with two units filled."""
+    resolved = resolve(catalog, ReportRequest(KIND, "phu-tho", "2025"))
+    book = load_workbook(io.BytesIO(make_input_workbook(resolved.kind, resolved.province,
+                                                        resolved.period)))
+    sheet = book["Đơn vị"]
+    codes = [c.value for c in sheet[2]]
+    for row, values in {3: {"plan": "Có", "launch_events": 2, "launch_male": 10,
+                            "launch_female": 30},
+                        4: {"plan": "x", "media_activities": 5, "media_male": 100,
+                            "media_female": 120}}.items():
+        for code, value in values.items():
+            sheet.cell(row=row, column=codes.index(code) + 1, value=value)
+    out = io.BytesIO()
+    book.save(out)
+    data = out.getvalue()
+    options = ReportOptions(report_number="123", report_date=date(2025, 12, 5))
+    return compile_report(catalog, ReportRequest(KIND, "phu-tho", "2025", options),
+                          data).document
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def mutate(data: bytes, change: Callable) -> list[Finding]:
+    """Apply ``change`` to a copy of the document and check the result."""
+    document = docx.Document(io.BytesIO(data))
+    change(document)
+    out = io.BytesIO()
+    document.save(out)
+    return check_document(out.getvalue())
+
+
+def pairs(findings: list[Finding]) -> set[tuple[str, str]]:
+    return {(f.code, f.element) for f in findings}
+
+
+def text_of(p) -> str:
+    return "".join(t.text or "" for t in p.iter(qn("w:t")))
+
+
+def find(document, starts: str) -> Paragraph:
+    """The first paragraph anywhere in the body (tables too) whose text starts with ``starts``."""
+    for p in document.element.body.iter(qn("w:p")):
+        if text_of(p).startswith(starts):
+            return Paragraph(p, document._body)
+    raise AssertionError(f"no paragraph starts with {starts!r}")
+
+
+def index_of(document, paragraph: Paragraph) -> int:
+    return [p._p for p in document.paragraphs].index(paragraph._p)
+
+
+def rule_paragraphs(document) -> list:
+    """The RG Rule paragraphs: agency rule, motto rule, summary rule, in that order."""
+    return [p for p in document.element.body.iter(qn("w:p"))
+            if p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}") is not None
+            and p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}").get(qn("w:val")) == "RGRule"]
+
+
+def set_text(paragraph: Paragraph, text: str) -> None:
+    runs = paragraph.runs
+    runs[0].text = text
+    for run in runs[1:]:
+        run._r.getparent().remove(run._r)
+
+
+# --------------------------------------------------------------------------- conforming reports
+
+
+def test_seed_report_conforms(seed):
+    assert check_document(seed) == [], format_findings(check_document(seed))
+
+
+def test_report_without_number_conforms(catalog):
+    data = _compile(catalog, ReportOptions(report_date=date(2023, 12, 4)))
+    assert "Số: " in docx.Document(io.BytesIO(data)).tables[0].cell(1, 0).text
+    assert check_document(data) == [], format_findings(check_document(data))
+
+
+def test_signed_report_conforms(signed):
+    assert check_document(signed) == [], format_findings(check_document(signed))
+
+
+def test_phu_tho_2025_report_conforms(phu_tho_2025):
+    assert check_document(phu_tho_2025) == [], format_findings(check_document(phu_tho_2025))
+
+
+@pytest.mark.parametrize("agency", [
+    "SỞ Y TẾ", "SỞ TÀI CHÍNH", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG",
+    "SỞ VĂN HÓA, THỂ THAO\nVÀ DU LỊCH", "SỞ LAO ĐỘNG - THƯƠNG BINH\nVÀ XÃ HỘI",
+])
+def test_agency_rule_fits_any_agency_name(catalog, monkeypatch, agency):
+    # The template picks the rule under the agency by the name's length; a profile may carry
+    # another agency or a preferred line break.
+    original = pipeline.common_context
+
+    def with_agency(*args, **kwargs):
+        context = original(*args, **kwargs)
+        context["agency"]["name_caps"] = agency
+        return context
+
+    monkeypatch.setattr(pipeline, "common_context", with_agency)
+    data = _compile(catalog)
+    assert find(docx.Document(io.BytesIO(data)), agency.split("\n")[0]) is not None
+    assert check_document(data) == [], format_findings(check_document(data))
+
+
+# --------------------------------------------------------------------------- page
+
+
+def test_letter_paper_is_not_a4(seed):
+    def letter(document):
+        document.sections[0]._sectPr.find(qn("w:pgSz")).set(qn("w:w"), "12240")
+
+    assert pairs(mutate(seed, letter)) == {("page.size", "page.size")}
+
+
+def test_a4_size_tolerates_rounding(seed):
+    def rounded(document):
+        document.sections[0]._sectPr.find(qn("w:pgSz")).set(qn("w:w"), "11916")
+
+    assert mutate(seed, rounded) == []
+
+
+@pytest.mark.parametrize("side, value", [("left_margin", 10), ("right_margin", 25),
+                                         ("top_margin", 30), ("bottom_margin", 15)])
+def test_margins_outside_the_legal_range(seed, side, value):
+    def margin(document):
+        setattr(document.sections[0], side, Mm(value))
+
+    element = f"page.margin.{side.removesuffix('_margin')}"
+    assert pairs(mutate(seed, margin)) == {("page.margin", element)}
+
+
+def test_appendix_on_a3_is_reported(seed):
+    def a3(document):
+        size = document.sections[-1]._sectPr.find(qn("w:pgSz"))
+        size.set(qn("w:w"), "23811")
+        size.set(qn("w:h"), "16838")
+
+    assert pairs(mutate(seed, a3)) == {("page.size", "appendix.page")}
+
+
+# --------------------------------------------------------------------------- page numbers
+
+
+def test_missing_title_page_setting_numbers_page_one(seed):
+    def no_title_pg(document):
+        document.sections[0].different_first_page_header_footer = False
+
+    assert pairs(mutate(seed, no_title_pg)) == {("page_number.first_page", "page.title_pg")}
+
+
+def test_number_in_first_page_header(seed):
+    def numbered_first(document):
+        paragraph = document.sections[0].first_page_header.paragraphs[0]
+        paragraph._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE ">'
+                                      f'<w:r><w:t>1</w:t></w:r></w:fldSimple>'))
+
+    assert pairs(mutate(seed, numbered_first)) == {("page_number.first_page",
+                                                    "page_header.first")}
+
+
+def test_default_header_without_page_field(seed):
+    def unnumbered(document):
+        paragraph = document.sections[0].header.paragraphs[0]
+        for run in list(paragraph._p.iter(qn("w:r"))):
+            paragraph._p.remove(run)
+
+    assert pairs(mutate(seed, unnumbered)) == {("page_number.missing", "page_header.default")}
+
+
+def test_page_number_must_be_centred(seed):
+    def right(document):
+        document.sections[0].header.paragraphs[0].alignment = 2  # right
+
+    assert pairs(mutate(seed, right)) == {("format.align", "page_header.default")}
+
+
+# --------------------------------------------------------------------------- fonts
+
+
+def test_arial_in_one_run(seed):
+    def arial(document):
+        run = find(document, "Số liệu báo cáo").runs[0]
+        run.font.name = "Arial"
+        return run
+
+    document = docx.Document(io.BytesIO(seed))
+    index = index_of(document, find(document, "Số liệu báo cáo"))
+    assert pairs(mutate(seed, arial)) == {("font.family", f"body.paragraph[{index}].run[0]")}
+
+
+def test_doc_defaults_need_all_four_slots(seed):
+    def no_east_asia(document):
+        fonts = document.styles.element.find(qn("w:docDefaults")).find(
+            f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}")
+        del fonts.attrib[qn("w:eastAsia")]
+
+    assert pairs(mutate(seed, no_east_asia)) == {("font.family", "styles.docDefaults")}
+
+
+def test_style_in_use_with_another_font(seed):
+    def body_in_arial(document):
+        document.styles["RG Body"].font.name = "Arial"
+
+    assert pairs(mutate(seed, body_in_arial)) == {("font.family", "style[RG Body]")}
+
+
+def test_unused_style_font_is_not_a_finding(seed):
+    def heading_in_arial(document):
+        document.styles["Heading 1"].font.name = "Arial"
+
+    assert mutate(seed, heading_in_arial) == []
+
+
+def test_theme_font_in_a_style_in_use(seed):
+    def themed(document):
+        rpr = document.styles["RG Motto"].element.get_or_add_rPr()
+        rpr.insert(0, parse_xml(f'<w:rFonts {nsdecls("w")} w:asciiTheme="majorHAnsi"/>'))
+
+    assert pairs(mutate(seed, themed)) == {("font.theme", "style[RG Motto]")}
+
+
+def test_coloured_text(seed):
+    def red(document):
+        find(document, "Độc lập").runs[0].font.color.rgb = docx.shared.RGBColor(0xC0, 0, 0)
+
+    assert pairs(mutate(seed, red)) == {("font.color", "header.motto")}
+
+
+# --------------------------------------------------------------------------- header
+
+
+def test_motto_not_bold(seed):
+    def regular(document):
+        find(document, "Độc lập").runs[0].font.bold = False
+
+    assert pairs(mutate(seed, regular)) == {("format.weight", "header.motto")}
+
+
+def test_bold_character_style_cancels_bold_paragraph_style(seed):
+    # Toggle properties combine by XOR across style types: bold style + bold character style
+    # prints regular text.
+    def toggled(document):
+        style = document.styles.add_style("RG Strong", docx.enum.style.WD_STYLE_TYPE.CHARACTER)
+        style.font.bold = True
+        find(document, "Độc lập").runs[0].style = style
+
+    assert pairs(mutate(seed, toggled)) == {("format.weight", "header.motto")}
+
+
+def test_parent_agency_must_be_regular(seed):
+    def bold(document):
+        find(document, "UBND TỈNH").runs[0].font.bold = True
+
+    assert pairs(mutate(seed, bold)) == {("format.weight", "header.parent_agency")}
+
+
+def test_issuing_agency_in_small_letters(seed):
+    def lower(document):
+        set_text(find(document, "SỞ LAO ĐỘNG"), "Sở Lao động - Thương binh và Xã hội")
+
+    assert ("format.case", "header.issuing_agency") in pairs(mutate(seed, lower))
+
+
+def test_caps_property_counts_as_capitals(seed):
+    def caps(document):
+        paragraph = find(document, "SỞ LAO ĐỘNG")
+        set_text(paragraph, "Sở Lao động - Thương binh và Xã hội")
+        paragraph.runs[0].font.all_caps = True
+
+    assert mutate(seed, caps) == []
+
+
+@pytest.mark.parametrize("line", ["Số: 5/BC-SLĐTBXH", "Số: 005/BC-SLĐTBXH", "Số 05 BC-SLĐTBXH"])
+def test_badly_written_number(seed, line):
+    def numbered(document):
+        set_text(find(document, "Số:"), line)
+
+    found = pairs(mutate(seed, numbered))
+    assert ("header.number", "header.number") in found
+    # The appendix still cites "05/…", which may also be reported.
+    assert found - {("header.number", "header.number")} <= {("appendix.reference",
+                                                            "appendix.reference")}
+
+
+def test_symbol_in_lower_case(seed):
+    def lower(document):
+        set_text(find(document, "Số:"), "Số: 05/bc-SLĐTBXH")
+
+    found = pairs(mutate(seed, lower))
+    assert ("header.symbol", "header.number") in found
+    assert found - {("header.symbol", "header.number")} <= {("appendix.reference",
+                                                            "appendix.reference")}
+
+
+def test_place_and_date_not_italic(seed):
+    def upright(document):
+        find(document, "Hòa Bình, ngày").runs[0].font.italic = False
+
+    assert pairs(mutate(seed, upright)) == {("format.slant", "header.place_date")}
+
+
+@pytest.mark.parametrize("written", ["ngày 4 tháng 12 năm 2023", "ngày 04 tháng 03 năm 2023",
+                                     "ngày 04 tháng 2 năm 2024", "ngày 30 tháng 02 năm 2024",
+                                     "ngày 04/12/2023"])
+def test_header_date_format(seed, written):
+    def redated(document):
+        set_text(find(document, "Hòa Bình, ngày"), f"Hòa Bình, {written}")
+
+    assert ("date.format", "header.place_date") in pairs(mutate(seed, redated))
+
+
+def test_date_line_in_another_row_than_the_number(seed):
+    def moved(document):
+        table = document.tables[0]
+        dated = find(document, "Hòa Bình, ngày")._p
+        table.cell(0, 1)._tc.append(copy.deepcopy(dated))
+        dated.getparent().remove(dated)
+        table.cell(1, 1)._tc.append(parse_xml(f"<w:p {nsdecls('w')}/>"))
+
+    assert ("header.same_row", "header.place_date") in pairs(mutate(seed, moved))
+
+
+def test_national_name_that_wraps(seed):
+    # 13 pt is allowed, but in the 9 cm column the line breaks.
+    def larger(document):
+        find(document, "CỘNG HÒA").runs[0].font.size = Pt(13)
+
+    assert pairs(mutate(seed, larger)) == {("header.wrap", "header.national_name")}
+
+
+def test_misspelt_motto(seed):
+    def dashes(document):
+        set_text(find(document, "Độc lập"), "Độc lập – Tự do – Hạnh phúc")
+
+    assert ("header.text", "header.motto") in pairs(mutate(seed, dashes))
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def test_missing_motto_rule(seed):
+    def erase(document):
+        motto_rule = rule_paragraphs(document)[1]
+        motto_rule.getparent().remove(motto_rule)
+
+    assert pairs(mutate(seed, erase)) == {("rule.count", "rules"), ("rule.missing", "rule.motto")}
+
+
+def test_a_fourth_rule(seed):
+    def extra(document):
+        summary_rule = rule_paragraphs(document)[2]
+        summary_rule.addnext(copy.deepcopy(summary_rule))
+
+    assert pairs(mutate(seed, extra)) == {("rule.count", "rules")}
+
+
+def test_agency_rule_as_wide_as_the_column(seed):
+    def wide(document):
+        indent = rule_paragraphs(document)[0].find(f"{qn('w:pPr')}/{qn('w:ind')}")
+        indent.set(qn("w:left"), "0")
+        indent.set(qn("w:right"), "0")
+
+    assert pairs(mutate(seed, wide)) == {("rule.width", "rule.issuing_agency")}
+
+
+def test_motto_rule_half_as_wide(seed):
+    def short(document):
+        indent = rule_paragraphs(document)[1].find(f"{qn('w:pPr')}/{qn('w:ind')}")
+        indent.set(qn("w:left"), "1700")
+        indent.set(qn("w:right"), "1700")
+
+    assert pairs(mutate(seed, short)) == {("rule.width", "rule.motto")}
+
+
+def _line_shape(width_emu: int):
+    return parse_xml(
+        f'<w:r {nsdecls("w", "wp", "a")} '
+        f'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+        f'<w:drawing><wp:inline><wp:extent cx="{width_emu}" cy="0"/>'
+        f'<wp:docPr id="90" name="Rule"/><a:graphic><a:graphicData '
+        f'uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp>'
+        f'<wps:cNvCnPr/><wps:spPr><a:prstGeom prst="line"><a:avLst/></a:prstGeom></wps:spPr>'
+        f'<wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>')
+
+
+@pytest.mark.parametrize("width_cm, expected", [(6.0, set()),
+                                                (3.0, {("rule.width", "rule.summary")})])
+def test_line_shape_counts_as_a_rule(seed, width_cm, expected):
+    def shape(document):
+        rule = Paragraph(rule_paragraphs(document)[2], document._body)
+        rule.style = document.styles["RG Centered"]
+        rule._p.append(_line_shape(int(width_cm * 360000)))
+
+    assert pairs(mutate(seed, shape)) == expected
+
+
+def test_underlined_text(seed):
+    def underlined(document):
+        find(document, "Số liệu báo cáo").add_run("   ").font.underline = True
+
+    document = docx.Document(io.BytesIO(seed))
+    index = index_of(document, find(document, "Số liệu báo cáo"))
+    assert pairs(mutate(seed, underlined)) == {("rule.underline", f"body.paragraph[{index}]")}
+
+
+def test_rule_typed_with_underscores(seed):
+    def typed(document):
+        rule = Paragraph(rule_paragraphs(document)[2], document._body)
+        rule.style = document.styles["RG Centered"]
+        rule.add_run("______________")
+
+    assert pairs(mutate(seed, typed)) == {("rule.typed", "paragraph[2]"), ("rule.count", "rules"),
+                                          ("rule.missing", "rule.summary")}
+
+
+# --------------------------------------------------------------------------- title and body
+
+
+def test_doc_type_not_bold(seed):
+    def regular(document):
+        find(document, "BÁO CÁO").runs[0].font.bold = False
+
+    assert pairs(mutate(seed, regular)) == {("format.weight", "title.doc_type")}
+
+
+def test_summary_aligned_left(seed):
+    def left(document):
+        find(document, "Kết quả Tháng").alignment = 0
+
+    assert pairs(mutate(seed, left)) == {("format.align", "title.summary")}
+
+
+def _body_index(seed: bytes, starts: str) -> int:
+    document = docx.Document(io.BytesIO(seed))
+    return index_of(document, find(document, starts))
+
+
+@pytest.mark.parametrize("change, code", [
+    (lambda p: setattr(p.paragraph_format, "alignment", 0), "format.align"),
+    (lambda p: setattr(p.paragraph_format, "first_line_indent", Mm(5)), "format.indent"),
+    (lambda p: setattr(p.paragraph_format, "first_line_indent", Mm(15)), "format.indent"),
+    (lambda p: setattr(p.paragraph_format, "line_spacing", 2.0), "format.line_spacing"),
+    (lambda p: setattr(p.paragraph_format, "line_spacing", Pt(30)), "format.line_spacing"),
+    (lambda p: setattr(p.runs[0].font, "size", Pt(12)), "format.size"),
+    (lambda p: setattr(p.paragraph_format, "space_after", Pt(2)), "format.spacing"),
+])
+def test_body_paragraph_format(seed, change, code):
+    index = _body_index(seed, "Số liệu báo cáo")
+    assert pairs(mutate(seed, lambda d: change(find(d, "Số liệu báo cáo")))) == {
+        (code, f"body.paragraph[{index}]")}
+
+
+def test_values_resolve_through_the_style_chain(seed):
+    # RG Heading 1 is based on RG Body: a 12 pt RG Body makes every body paragraph and heading
+    # too small, except where a paragraph sets its own size.
+    def smaller(document):
+        document.styles["RG Body"].font.size = Pt(12)
+        find(document, "Số liệu báo cáo").runs[0].font.size = Pt(13)
+
+    document = docx.Document(io.BytesIO(seed))
+    found = mutate(seed, smaller)
+    sized = {f.element for f in found if f.code == "format.size"}
+    assert f"body.paragraph[{index_of(document, find(document, 'I. CÔNG TÁC'))}]" in sized
+    assert f"body.paragraph[{index_of(document, find(document, 'Số liệu báo cáo'))}]" not in sized
+    assert len(sized) > 20
+    assert {f.code for f in found} == {"format.size"}
+
+
+def test_spacing_can_come_from_the_next_paragraph(seed):
+    def moved(document):
+        paragraph = find(document, "Số liệu báo cáo")
+        paragraph.paragraph_format.space_after = Pt(0)
+        document.paragraphs[index_of(document, paragraph) + 1].paragraph_format.space_before \
+            = Pt(6)
+
+    assert mutate(seed, moved) == []
+
+
+@pytest.mark.parametrize("starts, change, code", [
+    ("I. CÔNG TÁC", lambda p: setattr(p.runs[0].font, "bold", False), "format.weight"),
+    ("I. CÔNG TÁC", lambda p: set_text(p, "I. Công tác chỉ đạo, triển khai"), "format.case"),
+    ("1. Cấp tỉnh", lambda p: setattr(p.runs[0].font, "bold", False), "format.weight"),
+])
+def test_headings(seed, starts, change, code):
+    index = _body_index(seed, starts)
+    assert pairs(mutate(seed, lambda d: change(find(d, starts)))) == {
+        (code, f"body.paragraph[{index}]")}
+
+
+def test_last_paragraph_without_closing_mark(seed):
+    def unmarked(document):
+        closing = find(document, "Trên đây là")
+        set_text(closing, closing.text.removesuffix("./.") + ".")
+
+    index = _body_index(seed, "Trên đây là")
+    assert pairs(mutate(seed, unmarked)) == {("body.final_mark", f"body.paragraph[{index}]")}
+
+
+# --------------------------------------------------------------------------- signature
+
+
+def test_recipient_in_13_pt(seed):
+    def larger(document):
+        find(document, "- Giám đốc Sở").runs[0].font.size = Pt(13)
+
+    assert pairs(mutate(seed, larger)) == {("format.size", "signature.recipients[2]")}
+
+
+@pytest.mark.parametrize("starts, text, element", [
+    ("- UBND tỉnh", "- UBND tỉnh (để báo cáo)", "signature.recipients[1]"),
+    ("- UBND tỉnh", "UBND tỉnh (để báo cáo);", "signature.recipients[1]"),
+    ("- Lưu:", "- Lưu: VT, BĐG;", "signature.recipients[3]"),
+    ("- Lưu:", "- Giám đốc Sở.", "signature.recipients[3]"),
+])
+def test_recipient_punctuation(seed, starts, text, element):
+    def rewritten(document):
+        set_text(find(document, starts), text)
+
+    assert pairs(mutate(seed, rewritten)) == {("signature.recipient", element)}
+
+
+def test_recipients_heading_not_italic(seed):
+    def upright(document):
+        find(document, "Nơi nhận").runs[0].font.italic = False
+
+    assert pairs(mutate(seed, upright)) == {("format.slant", "signature.recipients_heading")}
+
+
+def test_signer_title_not_bold(seed):
+    def regular(document):
+        find(document, "KT. GIÁM ĐỐC").runs[0].font.bold = False
+
+    assert pairs(mutate(seed, regular)) == {("format.weight", "signature.title[0]")}
+
+
+def test_signer_name_not_bold(signed):
+    def regular(document):
+        find(document, "Nguyễn Văn A").runs[0].font.bold = False
+
+    assert pairs(mutate(signed, regular)) == {("format.weight", "signature.name")}
+
+
+# --------------------------------------------------------------------------- appendix
+
+
+def test_appendix_label_not_bold(seed):
+    def regular(document):
+        find(document, "Phụ lục").runs[0].font.bold = False
+
+    assert pairs(mutate(seed, regular)) == {("format.weight", "appendix.label")}
+
+
+def test_appendix_title_not_in_capitals(seed):
+    def lower(document):
+        find(document, "Số liệu kết quả").style.font.all_caps = False
+
+    assert pairs(mutate(seed, lower)) == {("format.case", "appendix.title")}
+
+
+def test_appendix_reference_not_italic(seed):
+    def upright(document):
+        find(document, "(Kèm theo").runs[0].font.italic = False
+
+    assert pairs(mutate(seed, upright)) == {("format.slant", "appendix.reference")}
+
+
+@pytest.mark.parametrize("old, new", [("05/BC", "06/BC"),
+                                      ("ngày 04 tháng 12 năm 2023", "ngày 4/12/2023"),
+                                      ("ngày 04 tháng 12", "ngày 05 tháng 12")])
+def test_appendix_reference_cites_this_report(seed, old, new):
+    def recited(document):
+        reference = find(document, "(Kèm theo")
+        set_text(reference, reference.text.replace(old, new))
+
+    assert pairs(mutate(seed, recited)) == {("appendix.reference", "appendix.reference")}
+
+
+# --------------------------------------------------------------------------- API
+
+
+def test_blank_document_reports_its_missing_parts():
+    out = io.BytesIO()
+    docx.Document().save(out)
+    codes = {f.code for f in check_document(out.getvalue())}
+    assert {"header.missing", "title.missing", "signature.missing", "page_number.missing",
+            "page.size"} <= codes
+
+
+def test_unreadable_bytes_raise_conformance_error():
+    with pytest.raises(ConformanceError) as caught:
+        check_document(b"not a word file")
+    assert caught.value.code == "unreadable_document"
+
+
+def test_format_findings_one_line_each(seed):
+    def two(document):
+        find(document, "Độc lập").runs[0].font.bold = False
+        document.sections[0].left_margin = Mm(10)
+
+    findings = mutate(seed, two)
+    lines = format_findings(findings).splitlines()
+    assert len(lines) == len(findings) == 2
+    assert any(line.startswith("[format.weight] header.motto (Bảng tiêu đề") for line in lines)
+    assert any("[page.margin] page.margin.left" in line and "10 mm" in line for line in lines)
+    assert format_findings([]) == "Không có sai lệch so với Nghị định 30/2020/NĐ-CP."
