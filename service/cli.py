@@ -192,3 +192,24 @@ def workbook(template, province, period, output) -> None:
         sys.exit(EXIT_USAGE)
     output.write_bytes(make_input_workbook(r.kind, r.province, r.period))
     click.echo(str(output))
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def check(files: tuple[Path, ...]) -> None:
+    """Check .docx files against the format of Decree 30/2020 (exit 0 when all conform)."""
+    from tasks.report.conformance import ConformanceError, check_document, format_findings
+
+    failed = False
+    for path in files:
+        try:
+            findings = check_document(path.read_bytes())
+        except ConformanceError as e:
+            click.echo(f"{path}: {e.message} [{e.code}]", err=True)
+            sys.exit(EXIT_USAGE)
+        click.echo(f"{path}: {len(findings)} sai lệch" if findings else f"{path}: đạt thể thức")
+        if findings:
+            click.echo(format_findings(findings))
+            failed = True
+    sys.exit(EXIT_FAILED if failed else 0)

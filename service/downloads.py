@@ -46,6 +46,10 @@ def find_job(job_id: str) -> Job:
 def document_response(job_id: str) -> Response:
     """The .docx of a succeeded job; 404 for unknown jobs, 409 while it is not ready."""
     job = find_job(job_id)
+    if job.purged_at is not None:
+        raise ApiError(410, "document_expired",
+                       "Tệp của công việc này đã bị xóa theo thời hạn lưu trữ "
+                       f"({runtime().settings.retention_days} ngày).")
     if job.status != JobStatus.SUCCEEDED or not job.document_key:
         raise ApiError(409, "document_not_ready",
                        "Báo cáo chưa sẵn sàng: công việc chưa hoàn thành hoặc đã lỗi.")

@@ -33,10 +33,11 @@ def job_dict(job: Job) -> dict:
         "started_at": _time(job.started_at),
         "finished_at": _time(job.finished_at),
         "updated_at": _time(job.updated_at),
+        "purged_at": _time(job.purged_at),
         "status_url": url_for("api.get_job", job_id=job.id, _external=False),
         "document": None,
     }
-    if job.status == "succeeded" and job.document_key:
+    if job.status == "succeeded" and job.document_key and job.purged_at is None:
         body["document"] = {
             "filename": job.document_name,
             "size": job.document_size,

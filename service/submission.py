@@ -8,6 +8,7 @@ the caller gets a 503, so no accepted job is left without a message.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import unicodedata
 import uuid
@@ -27,6 +28,7 @@ from tasks.report.pipeline import ReportRequest, resolve
 from tasks.report.workbook import IntakeError, detect_type
 from tasks.runtime import Runtime
 from tasks.store import StoreError
+from tasks.store.idempotency import IdempotencyKeys, KeyState
 from tasks.store.records import Job
 
 log = logging.getLogger(__name__)
@@ -89,15 +91,66 @@ def check_upload(runtime: Runtime, upload: Upload | None) -> str:
         raise ApiError.from_report_error(e, 415) from e
 
 
+@dataclass(frozen=True)
+class Owner:
+    """Who submits: their agency (whose jobs they may see) and their user name."""
+
+    agency: str | None = None
+    user: str | None = None
+
+    @property
+    def scope(self) -> str:
+        """Where idempotency keys are unique: per agency, else per user."""
+        return self.agency or self.user or "-"
+
+
+LOCAL = Owner(None, "local")
+
+
+def fingerprint(request: ReportRequest, upload: Upload) -> str:
+    """What makes two submissions the same request: fields, options and file content."""
+    canonical = json.dumps([request.template, request.province, request.period,
+                            request.options.as_dict(), hashlib.sha256(upload.data).hexdigest()],
+                           sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 def submit_job(runtime: Runtime, celery: Celery, fields: Mapping[str, str],
-               upload: Upload | None) -> Job:
+               upload: Upload | None, owner: Owner = LOCAL,
+               idempotency_key: str | None = None) -> Job:
     """Create a job from a form and an upload, and queue it; returns the committed row.
 
+    With ``idempotency_key``, a repeat of the same request returns the first one's job.
     Raises ``ApiError``: 400/413/415/422 for a request that cannot be valid (nothing is
-    created), 503 when storage or the queue is unavailable (nothing is left behind).
+    created), 409 while a request with the same key is in flight, 422 when the key was used
+    for another request, 503 when storage or the queue is unavailable (nothing is left).
     """
     request = build_request(runtime, fields)
     kind = check_upload(runtime, upload)
+    if not idempotency_key:
+        return _create(runtime, celery, request, upload, kind, owner)
+    keys = IdempotencyKeys(runtime.jobs)
+    found = keys.reserve(owner.scope, idempotency_key[:255], fingerprint(request, upload))
+    if found.state is KeyState.DONE:
+        return runtime.jobs.get(found.job_id)
+    if found.state is KeyState.IN_FLIGHT:
+        raise ApiError(409, "idempotency_in_flight",
+                       "Yêu cầu cùng Idempotency-Key đang được xử lý; thử lại sau giây lát.",
+                       headers={"Retry-After": "1"})
+    if found.state is KeyState.MISMATCH:
+        raise ApiError(422, "idempotency_key_reused",
+                       "Idempotency-Key này đã dùng cho một yêu cầu khác.")
+    try:
+        job = _create(runtime, celery, request, upload, kind, owner)
+    except ApiError:
+        keys.release(owner.scope, idempotency_key[:255])
+        raise
+    keys.complete(owner.scope, idempotency_key[:255], job.id)
+    return job
+
+
+def _create(runtime: Runtime, celery: Celery, request: ReportRequest, upload: Upload,
+            kind: str, owner: Owner) -> Job:
     job_id = str(uuid.uuid4())
     try:
         stored = runtime.files.put(f"uploads/{job_id}.{kind}", upload.data)
@@ -109,7 +162,8 @@ def submit_job(runtime: Runtime, celery: Celery, fields: Mapping[str, str],
         id=job_id, template=request.template, province=request.province,
         period=request.period, options=request.options.as_dict(),
         upload_key=stored.key, upload_name=display_name(upload.filename), upload_size=stored.size,
-        upload_sha256=hashlib.sha256(upload.data).hexdigest(),
+        upload_sha256=stored.sha256, agency=owner.agency, created_by=owner.user,
+        request_sha256=fingerprint(request, upload),
     )
     runtime.jobs.add(job)
     try:

@@ -16,6 +16,7 @@ from tasks.settings import Settings
 QUEUE = "reportgen"
 COMPILE_TASK = "reportgen.compile_report"
 RECONCILE_TASK = "reportgen.reconcile"
+RETENTION_TASK = "reportgen.retention"
 
 
 def broker_options(settings: Settings) -> dict:
@@ -62,6 +63,7 @@ def create_celery(settings: Settings) -> Celery:
     )
     app.conf.beat_schedule = {
         "reconcile": {"task": RECONCILE_TASK, "schedule": float(settings.reconcile_every)},
+        "retention": {"task": RETENTION_TASK, "schedule": 3600.0},
     }
     app.reportgen = Runtime(settings)
     return app

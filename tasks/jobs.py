@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import timedelta
 
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 
 from tasks.faults import fault_point
 from tasks.reconcile import reconcile
+from tasks.retention import purge_expired
 from tasks.report.context import ReportOptions
 from tasks.report.errors import DataError, ReportError
 from tasks.report.pipeline import ReportRequest, compile_report
@@ -151,3 +153,10 @@ def compile_report_task(self, job_id: str) -> str:
 def reconcile_task(self) -> dict:
     """Periodic: re-send jobs the queue forgot, fail those that ran out of attempts."""
     return reconcile(self.app.reportgen, self.app)
+
+
+@shared_task(bind=True, name="reportgen.retention", ignore_result=True)
+def retention_task(self) -> int:
+    """Periodic: delete the files of jobs older than the retention period."""
+    runtime: Runtime = self.app.reportgen
+    return purge_expired(runtime, timedelta(days=runtime.settings.retention_days))

@@ -46,6 +46,7 @@ class Settings:
     lease_seconds: int = 30
     reconcile_every: int = 30
     requeue_after: int = 60
+    retention_days: int = 365
 
     def with_redis(self, redis_url: str) -> Settings:
         """Return a copy that points at ``redis_url``."""
@@ -122,4 +123,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         lease_seconds=_int(env, "REPORTGEN_LEASE_SECONDS", 30, minimum=2),
         reconcile_every=_int(env, "REPORTGEN_RECONCILE_EVERY", 30),
         requeue_after=_int(env, "REPORTGEN_REQUEUE_AFTER", 60),
+        retention_days=_int(env, "REPORTGEN_RETENTION_DAYS", 365),
     )

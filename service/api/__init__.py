@@ -41,7 +41,8 @@ def create_job():
     if len(files) > 1:
         raise ApiError(400, "too_many_files", "Chỉ gửi một tệp dữ liệu (data).")
     upload = Upload(files[0].filename or "", files[0].read()) if files else None
-    job = submit_job(runtime(), current_app.extensions["celery"], request.form, upload)
+    job = submit_job(runtime(), current_app.extensions["celery"], request.form, upload,
+                     idempotency_key=request.headers.get("Idempotency-Key"))
     body = {
         "id": job.id,
         "status": job.status,

@@ -25,10 +25,10 @@ from lxml import etree
 
 from tasks.report import ooxml
 from tasks.report.errors import TemplateError
-from tasks.report.template_runtime import (
-    OutputBudget, check_well_formed, docxtpl_helper, finish_wordml, translated)
 from tasks.report.template_ast import ast_findings
 from tasks.report.template_env import make_environment
+from tasks.report.template_runtime import (
+    OutputBudget, check_well_formed, docxtpl_helper, finish_wordml, translated)
 from tasks.report.zip_writer import ZipEntry, deflate, write_zip
 
 # Deflate level 6 is zlib's (and python-docx's) default; the fixed parts are deflated once,
@@ -157,10 +157,13 @@ class CompiledTemplate:
         for child in list(body):
             body.remove(child)
         body.attrib.clear()
-        before, _, after = serialize_part_xml(document).partition(_EMPTY_BODY)
+        before, found, after = serialize_part_xml(document).partition(_EMPTY_BODY)
+        if not found:  # docxtpl's patterns also need the usual "w:" prefix
+            raise TemplateError("Mẫu không dùng tiền tố w: quen thuộc cho WordprocessingML.",
+                                "template_invalid")
         text = re.sub(r"<[^>]+>", "", package.blobs[main].decode("utf-8"))
-        return _Body(document, start and start.group(), before, after, bool(_GRID_TAGS.search(text)),
-                     b"docPr" in package.blobs[main])
+        return _Body(document, start and start.group(), before, after,
+                     bool(_GRID_TAGS.search(text)), b"docPr" in package.blobs[main])
 
     def render(self, context: dict) -> bytes:
         """The .docx for ``context`` (plain data: see ``render.sanitize``).

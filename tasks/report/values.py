@@ -1,24 +1,32 @@
 """Cell values as officers type them, parsed into what the report needs.
 
 Each parser returns the value or raises ``ValueProblem`` with a stable code and a Vietnamese
-message; the caller adds the sheet and cell.
+message; the caller adds the sheet and cell. The common cases (a number from a spreadsheet,
+plain digits from a CSV, a real date) take a fast path without regular expressions, since a
+log of 100.000 activities passes every cell through here.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from tasks.report.text import ascii_key, clean
+from tasks.report.text import ascii_key, clean, legacy_encoding, legacy_message
 
 _GROUPED = re.compile(r"^\d{1,3}([.,\u00a0 ]\d{3})+$")
 _PLAIN = re.compile(r"^\d+$")
 _DECIMAL = re.compile(r"^-?\d+([.,]\d+)?$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _TRUE = {"1", "x", "co", "yes", "true", "dung", "v"}
 _FALSE = {"0", "khong", "no", "false", "sai", "-"}
 APPROX = {"tren": "trên", "gan": "gần", "khoang": "khoảng"}
+# Excel counts days from 30/12/1899 (its serial 60 is the 29/02/1900 that never was).
+_EXCEL_EPOCH = date(1899, 12, 30)
+_EXCEL_LAST = 2_958_465  # 31/12/9999
 
 
 class ValueProblem(ValueError):
@@ -32,13 +40,28 @@ class ValueProblem(ValueError):
 
 def parse_count(value: Any) -> int:
     """A non-negative whole number; blank means 0. Accepts "1.090", "1,090", " 34 "."""
+    cls = value.__class__
+    if cls is int and value >= 0:
+        return value
+    if cls is float and value >= 0 and value.is_integer():
+        return int(value)
     if value is None:
         return 0
-    if isinstance(value, bool) or isinstance(value, datetime | date):
+    if cls is str and value.isascii() and value.isdigit():
+        return int(value)
+    return _slow_count(value)
+
+
+def _slow_count(value: Any) -> int:
+    if isinstance(value, bool | datetime | date | time | timedelta):
+        raise ValueProblem("not_a_number", f"«{value}» không phải là số.")
+    if isinstance(value, float) and not math.isfinite(value):
         raise ValueProblem("not_a_number", f"«{value}» không phải là số.")
     if isinstance(value, int | float | Decimal):
         return _whole(Decimal(str(value)), value)
     text = clean(str(value))
+    if not text:
+        return 0
     if _PLAIN.match(text):
         return int(text)
     if _GROUPED.match(text):
@@ -77,9 +100,18 @@ def parse_flag(value: Any) -> bool:
 
 
 def parse_text(value: Any) -> str:
-    """Text, NFC and trimmed; numbers are written without a trailing ".0"."""
+    """Text, NFC and trimmed; numbers are written without a trailing ".0".
+
+    Raises ``ValueProblem`` (``legacy_encoding``) for text typed with a TCVN3 or VNI font.
+    """
     if value is None:
         return ""
+    if value.__class__ is str:
+        text = clean(value)
+        encoding = legacy_encoding(text)
+        if encoding:
+            raise ValueProblem("legacy_encoding", legacy_message(text, encoding))
+        return text
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, datetime):
@@ -98,3 +130,44 @@ def parse_approx(value: Any) -> str:
         return APPROX[key]
     raise ValueProblem("not_an_approximation",
                        f"«{value}» không hợp lệ; ghi «trên», «gần», «khoảng» hoặc để trống.")
+
+
+def parse_date(value: Any) -> date | None:
+    """A day: an Excel date (or its serial number), ``dd/mm/yyyy`` or ISO ``yyyy-mm-dd``.
+
+    Blank means ``None``. Raises ``ValueProblem`` (``not_a_date``) for anything else.
+    """
+    cls = value.__class__
+    if cls is date:
+        return value
+    if cls is datetime:
+        return value.date()
+    if value is None:
+        return None
+    if cls is str:
+        return _text_date(value)
+    if cls in (int, float) and 1 <= value <= _EXCEL_LAST:
+        return _EXCEL_EPOCH + timedelta(days=int(value))
+    raise ValueProblem("not_a_date", f"«{value}» không phải là ngày (ghi dd/mm/yyyy).")
+
+
+def _text_date(value: str) -> date | None:
+    text = clean(value)
+    if not text:
+        return None
+    parts = text.split("/")
+    if len(parts) == 3 and len(parts[2]) == 4 and all(p.isdigit() for p in parts):
+        try:  # dd/mm/yyyy, the usual way, without the regular expression
+            return date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError:
+            raise ValueProblem("not_a_date", f"«{value}» không phải là ngày.") from None
+    match = _DAY_FIRST.match(text)
+    parts = (match.group(3), match.group(2), match.group(1)) if match else None
+    if parts is None and (match := _ISO.match(text)):
+        parts = match.groups()
+    try:
+        if parts:
+            return date(*map(int, parts))
+    except ValueError:
+        pass
+    raise ValueProblem("not_a_date", f"«{value}» không phải là ngày (ghi dd/mm/yyyy).")

@@ -148,6 +148,19 @@ class JobStore:
                 func.coalesce(Job.published_at, Job.created_at) < limit,
             )).all())
 
+    def finished_before(self, cutoff) -> list[Job]:
+        """Finished jobs (not yet purged) that ended before ``cutoff``."""
+        with self.session() as s:
+            return list(s.scalars(select(Job).where(
+                Job.status.in_([JobStatus.SUCCEEDED, JobStatus.FAILED]),
+                Job.finished_at < cutoff, Job.purged_at.is_(None),
+            )).all())
+
+    def mark_purged(self, job_id: str) -> None:
+        """Record that a job's files were deleted by the retention policy."""
+        with self.session() as s, s.begin():
+            s.execute(update(Job).where(Job.id == job_id).values(purged_at=utcnow()))
+
     def expired(self) -> list[Job]:
         """Running jobs whose lease ran out: their worker died or lost the database."""
         with self.session() as s:

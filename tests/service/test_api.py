@@ -93,3 +93,46 @@ def test_pages_carry_security_headers(client):
     assert response.status_code == 200
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_idempotency_key_returns_the_same_job_for_the_same_request(client, runtime):
+    before = runtime.jobs.page(1, 1).total
+    headers = {"Idempotency-Key": "bc-2023-hb-001"}
+    first = client.post("/api/v1/jobs", headers=headers, content_type="multipart/form-data",
+                        data=_form())
+    second = client.post("/api/v1/jobs", headers=headers, content_type="multipart/form-data",
+                         data=_form())
+    assert first.status_code == second.status_code == 202
+    assert first.get_json()["id"] == second.get_json()["id"]
+    assert runtime.jobs.page(1, 1).total == before + 1
+
+
+def test_idempotency_key_reused_for_another_payload_is_422(client):
+    headers = {"Idempotency-Key": "bc-2023-hb-002"}
+    assert client.post("/api/v1/jobs", headers=headers, data=_form(),
+                       content_type="multipart/form-data").status_code == 202
+    other = client.post("/api/v1/jobs", headers=headers, data=_form(period="2024"),
+                        content_type="multipart/form-data")
+    assert other.status_code == 422
+    assert other.get_json()["error"]["code"] == "idempotency_key_reused"
+
+
+def test_idempotency_key_in_flight_is_409(client, runtime):
+    from service.submission import LOCAL, Upload, build_request, fingerprint
+    from tasks.store.idempotency import IdempotencyKeys
+
+    fields = {k: v for k, v in _form().items() if k != "data"}
+    same = fingerprint(build_request(runtime, fields), Upload("s.xlsx", SAMPLE.read_bytes()))
+    IdempotencyKeys(runtime.jobs).reserve(LOCAL.scope, "bc-2023-hb-003", same)
+    response = client.post("/api/v1/jobs", headers={"Idempotency-Key": "bc-2023-hb-003"},
+                           data=_form(), content_type="multipart/form-data")
+    assert response.status_code == 409
+    assert response.get_json()["error"]["code"] == "idempotency_in_flight"
+    assert response.headers["Retry-After"] == "1"
+
+
+def _form(**fields):
+    form = {"template": "gender-equality-month", "province": "hoa-binh", "period": "2023",
+            "report_date": "2023-12-04", "data": (io.BytesIO(SAMPLE.read_bytes()), "s.xlsx")}
+    form.update(fields)
+    return form

@@ -65,6 +65,7 @@ def test_form_submission_shows_progress_then_the_download(browser, site):
     browser.find_element(By.NAME, "data").send_keys(str(SAMPLE))
     browser.find_element(By.NAME, "report_number").send_keys("7")
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    assert browser.find_elements(By.ID, "job-status"), browser.find_element(By.TAG_NAME, "main").text
     deadline = time.monotonic() + 60
     while browser.find_element(By.ID, "job-status").text != "Hoàn thành":
         assert time.monotonic() < deadline, browser.page_source[:2000]

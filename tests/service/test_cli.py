@@ -178,3 +178,26 @@ def test_run_starts_everything_and_ctrl_c_stops_everything(tmp_path):
     while _session_processes(process.pid) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert _session_processes(process.pid) == [], output[-3000:]
+
+
+def test_check_passes_a_generated_report_and_lists_deviations(tmp_path, monkeypatch):
+    import docx
+    from docx.shared import Mm
+
+    monkeypatch.setenv("REPORTGEN_DATA_DIR", str(tmp_path / "var"))
+    good = tmp_path / "good.docx"
+    CliRunner().invoke(main, ["render", *JOB, "--data", str(SAMPLE), "--output", str(good),
+                              "--report-number", "5", "--report-date", "2023-12-04"])
+    result = CliRunner().invoke(main, ["check", str(good)])
+    assert result.exit_code == 0, result.output
+    assert "đạt thể thức" in result.output
+    document = docx.Document(good)
+    document.sections[0].left_margin = Mm(20)
+    bad = tmp_path / "bad.docx"
+    document.save(bad)
+    result = CliRunner().invoke(main, ["check", str(good), str(bad)])
+    assert result.exit_code == 1
+    assert "[page.margin] page.margin.left" in result.output
+    not_docx = tmp_path / "x.docx"
+    not_docx.write_bytes(b"plain text")
+    assert CliRunner().invoke(main, ["check", str(not_docx)]).exit_code == 2

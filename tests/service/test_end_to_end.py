@@ -164,3 +164,23 @@ def test_history_api_is_paginated_newest_first(worker, client):
     body = client.get("/api/v1/jobs?per_page=2").get_json()
     assert [j["id"] for j in body["jobs"]] == [second, first]
     assert body["total"] >= 2 and body["per_page"] == 2
+
+
+def test_retention_deletes_old_files_and_the_job_answers_410(worker, client, runtime):
+    from datetime import timedelta
+
+    from tasks.retention import purge_expired
+
+    body = submit(client).get_json()
+    job = wait_for_job(runtime, body["id"])
+    assert job.status == "succeeded"
+    assert purge_expired(runtime, timedelta(days=1)) == 0  # too recent to go
+    assert purge_expired(runtime, timedelta(seconds=0)) >= 1
+    assert not runtime.files.exists(job.document_key)
+    assert not runtime.files.exists(job.upload_key)
+    response = client.get(body["document_url"])
+    assert response.status_code == 410
+    assert response.get_json()["error"]["code"] == "document_expired"
+    status = client.get(body["status_url"]).get_json()
+    assert status["status"] == "succeeded" and status["document"] is None
+    assert status["purged_at"]

@@ -1,0 +1,91 @@
+"""What the file readers produce: sheets of rows, their limits, and the intake error.
+
+Every reader (XLSX, ODS, CSV) returns ``Sheet`` objects whose cells are numbers, text, dates,
+booleans or ``None`` for a blank; text is left as typed (the column parsers clean it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tasks.report.errors import ReportError
+from tasks.report.text import clean
+
+MAX_ROWS = 200_000
+MAX_COLUMNS = 200
+# Cells a sheet may span (rows × columns of its used area): readers that build a dense grid
+# (calamine) allocate this many slots whatever the file size, so it is checked before reading.
+MAX_AREA = 6_000_000
+
+
+class IntakeError(ReportError):
+    """The uploaded file cannot be read as a data workbook (or is refused before reading)."""
+
+    code = "unreadable_file"
+
+
+@dataclass
+class Sheet:
+    """One sheet: its name and its non-empty rows as (row number, values).
+
+    ``merged`` holds merged ranges as 0-based ((row, col), (row, col)) pairs; ``hidden_columns``
+    1-based column numbers; ``formula_cells`` the formula cells without a stored result, by
+    (row, column) 1-based, each with its reference ("D7").
+    """
+
+    name: str
+    rows: list[tuple[int, list[Any]]] = field(default_factory=list)
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    hidden_columns: set[int] = field(default_factory=set)
+    formula_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
+@dataclass
+class Workbook:
+    """What was read: the detected type and the sheets in file order."""
+
+    kind: str
+    sheets: list[Sheet]
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def too_many_rows(sheet: str) -> IntakeError:
+    return IntakeError(f"Trang «{sheet}» có quá {_thousands(MAX_ROWS)} dòng; hãy tách tệp.",
+                       "too_many_rows")
+
+
+def too_many_columns(sheet: str, where: str = "") -> IntakeError:
+    at = f" (ô {where})" if where else ""
+    return IntakeError(f"Trang «{sheet}» có dữ liệu vượt quá {MAX_COLUMNS} cột{at}.",
+                       "too_many_columns")
+
+
+def blank_to_none(value: Any) -> Any:
+    """``None`` for an empty or all-space cell, the value itself otherwise."""
+    if value.__class__ is str and (value == "" or value.isspace()):
+        return None
+    return value
+
+
+def keep_row(sheet: Sheet, number: int, values: list[Any]) -> None:
+    """Append row ``number`` to ``sheet`` unless it is blank; raises ``IntakeError`` past the caps."""
+    if number > MAX_ROWS:
+        raise too_many_rows(sheet.name)
+    values = [None if v == "" or v is None or (v.__class__ is str and v.isspace()) else v
+              for v in values]
+    if len(values) > MAX_COLUMNS:
+        extra = next((i for i, v in enumerate(values[MAX_COLUMNS:]) if v is not None), None)
+        if extra is not None:
+            raise too_many_columns(sheet.name)
+        del values[MAX_COLUMNS:]
+    if values.count(None) != len(values):
+        sheet.rows.append((number, values))
+
+
+def sheet_name(name: str) -> str:
+    """A sheet name as shown in messages: NFC, single spaces."""
+    return clean(name)

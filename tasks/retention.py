@@ -1,0 +1,32 @@
+"""Retention: uploads and documents of jobs finished long ago are deleted; the rows stay.
+
+The job keeps its history (who, what, when, the document's hash) and answers 410 for the
+deleted document, so a user learns it expired rather than that it never existed.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from tasks.runtime import Runtime
+from tasks.store.idempotency import IdempotencyKeys
+from tasks.store.records import utcnow
+
+log = logging.getLogger(__name__)
+IDEMPOTENCY_KEYS_KEPT = timedelta(days=1)
+
+
+def purge_expired(runtime: Runtime, older_than: timedelta) -> int:
+    """Delete the files of jobs finished more than ``older_than`` ago; returns how many jobs."""
+    purged = 0
+    for job in runtime.jobs.finished_before(utcnow() - older_than):
+        for key in (job.upload_key, job.document_key):
+            if key:
+                runtime.files.delete(key)
+        runtime.jobs.mark_purged(job.id)
+        purged += 1
+    IdempotencyKeys(runtime.jobs).purge(IDEMPOTENCY_KEYS_KEPT)
+    if purged:
+        log.info("retention: deleted the files of %d job(s)", purged)
+    return purged
