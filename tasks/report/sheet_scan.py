@@ -21,11 +21,11 @@ _COL = rb"<%scol\b([^>]*)>"
 _ATTR = re.compile(rb'(\w+)="([^"]*)"')
 
 
-def _bomb(message: str) -> IntakeError:
+def sheet_bomb(message: str) -> IntakeError:
     return IntakeError(message, "sheet_too_large")
 
 
-class _RowAligned:
+class RowAligned:
     """Hands ``_scan`` whole rows only: bytes after the last row end wait for the next chunk."""
 
     row_end = b""
@@ -43,7 +43,7 @@ class _RowAligned:
         cut = buffer.rfind(self.row_end)
         if cut < 0:
             if len(buffer) > MAX_ROW_BYTES:
-                raise _bomb("Một dòng của bảng tính lớn bất thường; không đọc.")
+                raise sheet_bomb("Một dòng của bảng tính lớn bất thường; không đọc.")
             self._carry = buffer
             return
         cut += len(self.row_end)
@@ -54,7 +54,7 @@ class _RowAligned:
         raise NotImplementedError
 
 
-class XlsxSheetScan(_RowAligned):
+class XlsxSheetScan(RowAligned):
     """What the bytes of one worksheet part say about its extent, formulas and hidden columns.
 
     ``explicit`` is false when some row or cell has no ``r`` reference: its position then
@@ -80,6 +80,7 @@ class XlsxSheetScan(_RowAligned):
         self._formula = re.compile(b"<" + p + rb"f[ >/]")
         self._value = re.compile(b"<" + p + rb"v>([^<]*)<")
         self._ref = re.compile(b"<" + p + rb'c r="([A-Z]+)(\d+)"')
+        self._row_ref = re.compile(b"<" + p + rb'row r="(\d+)"')
 
     def _scan(self, buffer: bytes) -> None:
         p = self.p
@@ -94,7 +95,8 @@ class XlsxSheetScan(_RowAligned):
         self.rows += rows
         self.cells += cells
         self.explicit = self.explicit and rows == explicit_rows and cells == explicit_cells
-        self.max_row = max(self.max_row, max(map(int, self._cell_row.findall(buffer)), default=0))
+        self.max_row = max(self.max_row, max(map(int, self._cell_row.findall(buffer)), default=0),
+                           max(map(int, self._row_ref.findall(buffer)), default=0))
         if explicit_cells and self.max_column < 26:
             self.max_column = 26  # one-letter columns: bounded without looking at each cell
         for letters in set(self._wide.findall(buffer)):
@@ -111,19 +113,19 @@ class XlsxSheetScan(_RowAligned):
             if column > MAX_COLUMNS or row > MAX_ROWS or column * row > MAX_AREA:
                 ref = f"{found.group(1).decode()}{found.group(2).decode()}:" \
                       f"{found.group(3).decode()}{row}"
-                raise _bomb(f"Trang tính khai báo vùng dữ liệu {ref}, vượt giới hạn "
+                raise sheet_bomb(f"Trang tính khai báo vùng dữ liệu {ref}, vượt giới hạn "
                             f"{MAX_ROWS:,} dòng × {MAX_COLUMNS} cột; không đọc.".replace(",", "."))
 
     def _check_extent(self) -> None:
         rows = max(self.rows, self.max_row)
         if rows > MAX_ROWS:
-            raise _bomb(f"Trang tính có dữ liệu tới dòng {rows:,}, vượt giới hạn {MAX_ROWS:,} "
+            raise sheet_bomb(f"Trang tính có dữ liệu tới dòng {rows:,}, vượt giới hạn {MAX_ROWS:,} "
                         "dòng; hãy tách tệp.".replace(",", "."))
         if self.max_column > MAX_COLUMNS:
-            raise _bomb(f"Trang tính có dữ liệu tới cột thứ {self.max_column}, vượt giới hạn "
+            raise sheet_bomb(f"Trang tính có dữ liệu tới cột thứ {self.max_column}, vượt giới hạn "
                         f"{MAX_COLUMNS} cột.")
         if rows * max(self.max_column, 1) > MAX_AREA:
-            raise _bomb("Vùng dữ liệu của trang tính quá lớn (số dòng × số cột); hãy tách tệp.")
+            raise sheet_bomb("Vùng dữ liệu của trang tính quá lớn (số dòng × số cột); hãy tách tệp.")
 
     def _hidden(self, buffer: bytes) -> None:
         for attributes in self._col.findall(buffer):

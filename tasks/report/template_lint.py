@@ -185,7 +185,8 @@ def _fields(tags: PartTags) -> list[LintFinding]:
 def _broken(tags: PartTags) -> list[LintFinding]:
     return [LintFinding("split_tag", f"Thẻ bị tách hoặc thiếu dấu đóng/mở trong «{text[:120]}»:"
                         " mỗi thẻ phải nằm trọn trong một đoạn, gõ liền từ {{ đến }} (hoặc {% "
-                        "đến %}), cùng một định dạng.", location) for location, text in tags.broken]
+                        "đến %}), cùng một định dạng.", location)
+            for location, text in dict.fromkeys(tags.broken)]
 
 
 def _whole_part(name: str, source: str, env: jinja2.Environment, allowed: set[str] | None,

@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}", re.DOTALL)
+# An opener runs to its closer or to the end of the text: an unclosed tag is one match (and
+# the scan stays linear), never a search from each "{" to the end.
+_TAG = re.compile(r"\{%(?:(?!%\}).)*(?:%\})?|\{\{(?:(?!\}\}).)*(?:\}\})?|\{#(?:(?!#\}).)*(?:#\})?",
+                  re.DOTALL)
 _OPENERS = ("{{", "{%", "{#")
 _CLOSERS = ("}}", "%}", "#}")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
@@ -62,9 +65,9 @@ def core_tags(part: str, root: etree._Element) -> PartTags:
     for element in root:
         text = element.text or ""
         location = f"{part}, {etree.QName(element).localname}"
-        found.tags += [Tag(m.group(), "", location, True) for m in _TAG.finditer(text)]
-        rest = _TAG.sub("", text)
-        if any(s in rest for s in _OPENERS + _CLOSERS):
+        matches = [m.group() for m in _TAG.finditer(text)]
+        found.tags += [Tag(m, "", location, True) for m in matches if _closed(m)]
+        if not all(map(_closed, matches)) or any(s in _TAG.sub("", text) for s in _CLOSERS):
             found.broken.append((location, text))
     return found
 
@@ -98,6 +101,9 @@ def _read_paragraph(paragraph, texts: list, location: str, found: PartTags) -> N
         joined += t.text or ""
         owners += [t] * len(t.text or "")
     for match in _TAG.finditer(joined):
+        if not _closed(match.group()):
+            found.broken.append((location, joined.strip()))
+            continue
         spanned = {owners[i].getparent().getparent() for i in range(*match.span())}
         if len(spanned) > 1:  # runs in different parents: docxtpl's join breaks the XML
             found.broken.append((location, match.group()))
@@ -106,9 +112,12 @@ def _read_paragraph(paragraph, texts: list, location: str, found: PartTags) -> N
         prefix = prefixed.group(2) if prefixed else ""
         found.tags.append(Tag(match.group(), prefix, location,
                               _alone(paragraph, prefix, match.group())))
-    rest = _TAG.sub("", joined)
-    if any(s in rest for s in _OPENERS + _CLOSERS):
+    if any(s in _TAG.sub("", joined) for s in _CLOSERS):  # a closer without its opener
         found.broken.append((location, joined.strip()))
+
+
+def _closed(tag: str) -> bool:
+    return tag.endswith(_CLOSERS[_OPENERS.index(tag[:2])]) and len(tag) >= 4
 
 
 def _alone(paragraph: etree._Element, prefix: str, text: str) -> bool:

@@ -1,138 +1,92 @@
-"""Reading uploaded data files (XLSX, CSV) into plain sheets of rows.
+"""Reading uploaded data files (XLSX, ODS, CSV) into plain sheets of rows.
 
-The file type is decided by content, never by name. Text is NFC-normalised on the way in;
-cell values stay as the reader gives them (numbers, text, dates, ``None``).
+The file type is decided by content, never by name; files we do not take (legacy .xls,
+password-protected workbooks, macro-enabled or binary workbooks, Word files) are refused by
+the name of what they are. ZIP-based files pass the archive gate before any parser reads
+them (see ``archive_guard``); text is NFC-normalised by the column parsers.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
-from dataclasses import dataclass, field
-from typing import Any
 
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
+from tasks.report.csv_reader import read_csv
+from tasks.report.ods import ODS_MIMETYPE, read_ods
+from tasks.report.sheets import MAX_COLUMNS, MAX_ROWS, IntakeError, Sheet, Workbook
+from tasks.report.xlsx import read_xlsx
 
-from tasks.report.errors import ReportError
-from tasks.report.text import clean
+__all__ = ["MAX_COLUMNS", "MAX_ROWS", "IntakeError", "Sheet", "Workbook", "detect_type",
+           "read_workbook"]
 
-MAX_ROWS = 200_000
-MAX_COLUMNS = 200
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Stream names inside an OLE container, as UTF-16LE, that say what the container holds.
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+_LEGACY_BOOK = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
-class IntakeError(ReportError):
-    """The uploaded file cannot be read as a data workbook."""
-
-    code = "unreadable_file"
+def _unsupported(message: str, code: str = "unsupported_file_type") -> IntakeError:
+    return IntakeError(message, code)
 
 
-@dataclass
-class Sheet:
-    """One sheet: its name and its non-empty rows as (row number, values)."""
+def _zip_type(data: bytes) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = set(z.namelist())
+            mimetype = z.read("mimetype")[:100] if "mimetype" in names and \
+                z.getinfo("mimetype").file_size < 100 else b""
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as e:
+        raise IntakeError("Tệp nén bị hỏng, không đọc được.", "corrupt_file") from e
+    if "xl/workbook.bin" in names:
+        raise _unsupported("Tệp Excel dạng nhị phân (.xlsb) không được nhận; hãy lưu lại dạng "
+                           ".xlsx.", "binary_workbook")
+    if any(n.lower().endswith("vbaproject.bin") for n in names):
+        raise _unsupported("Tệp Excel có macro (.xlsm), không nhận vì lý do an toàn; hãy lưu "
+                           "lại dạng .xlsx thường (Excel Workbook).", "macro_enabled")
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if mimetype.strip() == ODS_MIMETYPE:
+        return "ods"
+    if "word/document.xml" in names or mimetype.startswith(b"application/vnd.oasis.opendocument.t"):
+        raise _unsupported("Đây là tệp văn bản (Word/Writer), không phải bảng tính dữ liệu.")
+    raise _unsupported("Tệp không phải bảng tính Excel (.xlsx) hay LibreOffice (.ods).")
 
-    name: str
-    rows: list[tuple[int, list[Any]]] = field(default_factory=list)
 
-
-@dataclass
-class Workbook:
-    """What was read: the detected type and the sheets in file order."""
-
-    kind: str
-    sheets: list[Sheet]
+def _ole_type(data: bytes) -> IntakeError:
+    if _ENCRYPTED in data:
+        return _unsupported("Tệp Excel có đặt mật khẩu (được mã hóa): hãy gỡ mật khẩu (File › "
+                            "Info › Protect Workbook) và lưu lại dạng .xlsx rồi tải lên.",
+                            "encrypted_workbook")
+    if any(name in data for name in _LEGACY_BOOK):
+        return _unsupported("Tệp Excel đời cũ (.xls, Excel 97-2003): hãy mở bằng Excel và lưu "
+                            "lại dạng .xlsx (Excel Workbook) rồi tải lên.", "legacy_xls")
+    return _unsupported("Tệp Excel đời cũ (.xls) hoặc tệp có mật khẩu: hãy lưu lại dạng .xlsx "
+                        "không đặt mật khẩu rồi tải lên.")
 
 
 def detect_type(data: bytes) -> str:
-    """``"xlsx"`` or ``"csv"`` by content; ``IntakeError`` for anything else, saying what it is."""
+    """``"xlsx"``, ``"ods"`` or ``"csv"`` by content; ``IntakeError`` saying what else it is."""
     if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as z:
-                names = set(z.namelist())
-        except zipfile.BadZipFile as e:
-            raise IntakeError("Tệp nén bị hỏng, không đọc được.", "corrupt_file") from e
-        if "xl/workbook.xml" in names:
-            return "xlsx"
-        if "word/document.xml" in names:
-            raise IntakeError("Đây là tệp Word, không phải bảng tính dữ liệu.",
-                              "unsupported_file_type")
-        raise IntakeError("Tệp không phải bảng tính Excel (.xlsx).", "unsupported_file_type")
+        return _zip_type(data)
     if data.startswith(_OLE_MAGIC):
-        raise IntakeError(
-            "Tệp Excel đời cũ (.xls) hoặc tệp có mật khẩu: hãy lưu lại dạng .xlsx không đặt "
-            "mật khẩu rồi tải lên.", "unsupported_file_type")
+        raise _ole_type(data)
     if not data.strip():
         raise IntakeError("Tệp rỗng.", "empty_file")
+    if data.startswith(_UTF16_BOMS):
+        return "csv"  # Excel's "Unicode text" export: UTF-16 with a byte-order mark
     if b"\x00" in data[:4096]:
-        raise IntakeError("Tệp không phải bảng tính hay văn bản CSV.", "unsupported_file_type")
+        raise _unsupported("Tệp không phải bảng tính hay văn bản CSV.")
     return "csv"
 
 
 def read_workbook(data: bytes) -> Workbook:
-    """Read ``data`` as XLSX or CSV; ``IntakeError`` when it cannot be read."""
+    """Read ``data`` as XLSX, ODS or CSV; ``IntakeError`` when it is refused or unreadable."""
     kind = detect_type(data)
-    sheets = _read_xlsx(data) if kind == "xlsx" else [_read_csv(data)]
+    if kind == "xlsx":
+        sheets: list[Sheet] = read_xlsx(data)
+    elif kind == "ods":
+        sheets = read_ods(data)
+    else:
+        sheets = [read_csv(data)]
     return Workbook(kind, sheets)
-
-
-def _normal(value: Any) -> Any:
-    if isinstance(value, str):
-        value = clean(value)
-        return value or None
-    return value
-
-
-def _keep(sheet: Sheet, number: int, values: list[Any]) -> None:
-    if number > MAX_ROWS:
-        raise IntakeError(f"Trang «{sheet.name}» có quá {MAX_ROWS:,} dòng.".replace(",", "."),
-                          "too_many_rows")
-    values = [_normal(v) for v in values[:MAX_COLUMNS]]
-    if any(v is not None for v in values):
-        sheet.rows.append((number, values))
-
-
-def _read_xlsx(data: bytes) -> list[Sheet]:
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True,
-                                      keep_links=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
-        raise IntakeError(f"Không đọc được bảng tính: {e}", "corrupt_file") from e
-    try:
-        sheets = []
-        for ws in book.worksheets:
-            sheet = Sheet(clean(ws.title))
-            for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
-                _keep(sheet, number, list(row))
-            sheets.append(sheet)
-        return sheets
-    finally:
-        book.close()
-
-
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1258"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise IntakeError("Không nhận ra bảng mã của tệp CSV (cần UTF-8).", "bad_encoding")
-
-
-def _read_csv(data: bytes) -> Sheet:
-    text = _decode(data)
-    head = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(head, delimiters=",;\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ";" if head.count(";") > head.count(",") else ","
-    sheet = Sheet("csv")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for number, row in enumerate(reader, start=1):
-            _keep(sheet, number, list(row))
-    except csv.Error as e:
-        raise IntakeError(f"Tệp CSV lỗi ở dòng {reader.line_num}: {e}", "corrupt_file") from e
-    return sheet

@@ -56,6 +56,7 @@ def site(worker, data_dir, redis_url):
 
 def test_form_submission_shows_progress_then_the_download(browser, site):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     browser.get(site + "/")
     assert browser.find_element(By.TAG_NAME, "h1").text == "Lập báo cáo từ bảng số liệu"
@@ -65,6 +66,8 @@ def test_form_submission_shows_progress_then_the_download(browser, site):
     browser.find_element(By.NAME, "data").send_keys(str(SAMPLE))
     browser.find_element(By.NAME, "report_number").send_keys("7")
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(browser, 30).until(
+        lambda b: b.find_elements(By.ID, "job-status") or b.find_elements(By.CSS_SELECTOR, ".alert"))
     assert browser.find_elements(By.ID, "job-status"), browser.find_element(By.TAG_NAME, "main").text
     deadline = time.monotonic() + 60
     while browser.find_element(By.ID, "job-status").text != "Hoàn thành":
@@ -78,6 +81,7 @@ def test_form_submission_shows_progress_then_the_download(browser, site):
 
 def test_form_error_is_shown_in_vietnamese(browser, site):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     browser.get(site + "/")
     period = browser.find_element(By.NAME, "period")
@@ -85,5 +89,6 @@ def test_form_error_is_shown_in_vietnamese(browser, site):
     period.send_keys("2023-Q9")
     browser.find_element(By.NAME, "data").send_keys(str(SAMPLE))
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(browser, 30).until(lambda b: b.find_elements(By.CSS_SELECTOR, ".alert"))
     alert = browser.find_element(By.CSS_SELECTOR, ".alert").text
     assert "Chưa tạo được công việc" in alert and "không đúng dạng" in alert
