@@ -80,24 +80,23 @@ class XlsxSheetScan(RowAligned):
         self._formula = re.compile(b"<" + p + rb"f[ >/]")
         self._value = re.compile(b"<" + p + rb"v>([^<]*)<")
         self._ref = re.compile(b"<" + p + rb'c r="([A-Z]+)(\d+)"')
-        self._row_ref = re.compile(b"<" + p + rb'row r="(\d+)"')
+        # A cell whose first attribute is not its reference ("r").
+        self._bare_cell = re.compile(b"<" + p + rb'c(?:>| (?!r="))')
 
     def _scan(self, buffer: bytes) -> None:
         p = self.p
-        if self.rows == 0 and b"dimension" in buffer[:8192]:
+        if self.max_row == 0 and b"dimension" in buffer[:8192]:
             self._check_dimension(buffer[:8192])
         if b"<" + p + b"cols>" in buffer:
             self._hidden(buffer)
-        rows = buffer.count(b"<" + p + b"row ") + buffer.count(b"<" + p + b"row>")
-        cells = buffer.count(b"<" + p + b"c ") + buffer.count(b"<" + p + b"c>")
-        explicit_rows = buffer.count(b"<" + p + b'row r="')
-        explicit_cells = buffer.count(b"<" + p + b'c r="')
-        self.rows += rows
-        self.cells += cells
-        self.explicit = self.explicit and rows == explicit_rows and cells == explicit_cells
-        self.max_row = max(self.max_row, max(map(int, self._cell_row.findall(buffer)), default=0),
-                           max(map(int, self._row_ref.findall(buffer)), default=0))
-        if explicit_cells and self.max_column < 26:
+        if self.explicit and self._bare_cell.search(buffer):
+            self.explicit = False
+        if not self.explicit:  # counted only for the openpyxl fallback's cap
+            self.cells += buffer.count(b"<" + p + b"c ") + buffer.count(b"<" + p + b"c>")
+            self.rows += buffer.count(b"<" + p + b"row ") + buffer.count(b"<" + p + b"row>")
+        # Cells hold their own row in their reference, and calamine places them by it.
+        self.max_row = max(self.max_row, max(map(int, self._cell_row.findall(buffer)), default=0))
+        if self.max_column < 26 and b"<" + p + b'c r="' in buffer:
             self.max_column = 26  # one-letter columns: bounded without looking at each cell
         for letters in set(self._wide.findall(buffer)):
             self.max_column = max(self.max_column, column_index_from_string(letters.decode()))

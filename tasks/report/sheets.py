@@ -64,22 +64,21 @@ def too_many_columns(sheet: str, where: str = "") -> IntakeError:
                        "too_many_columns")
 
 
-def blank_to_none(value: Any) -> Any:
-    """``None`` for an empty or all-space cell, the value itself otherwise."""
-    if value.__class__ is str and (value == "" or value.isspace()):
-        return None
-    return value
+_BLANK = {"": None}
 
 
 def keep_row(sheet: Sheet, number: int, values: list[Any]) -> None:
-    """Append row ``number`` to ``sheet`` unless it is blank; raises ``IntakeError`` past the caps."""
+    """Append row ``number`` to ``sheet`` unless it is blank; raises ``IntakeError`` past the caps.
+
+    Empty strings become ``None``; a cell of spaces only is kept as typed (the column parsers
+    read it as blank) since checking every cell for it here would cost more than it saves.
+    """
     if number > MAX_ROWS:
         raise too_many_rows(sheet.name)
-    values = [None if v == "" or v is None or (v.__class__ is str and v.isspace()) else v
-              for v in values]
+    values = list(map(_BLANK.get, values, values))  # "" → None, in C rather than per cell
     if len(values) > MAX_COLUMNS:
-        extra = next((i for i, v in enumerate(values[MAX_COLUMNS:]) if v is not None), None)
-        if extra is not None:
+        if values.count(None) != len(values) - len(values[:MAX_COLUMNS]) + \
+                values[:MAX_COLUMNS].count(None):
             raise too_many_columns(sheet.name)
         del values[MAX_COLUMNS:]
     if values.count(None) != len(values):

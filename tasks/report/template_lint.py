@@ -10,6 +10,7 @@ access to internals, costly loops and powers, and names the data does not provid
 from __future__ import annotations
 
 import difflib
+import pyexpat
 import re
 from collections.abc import Iterable
 
@@ -22,7 +23,8 @@ from tasks.report.errors import TemplateError
 from tasks.report.tag_rules import LintFinding, check_tags
 from tasks.report.template_engine import template_sources
 from tasks.report.template_env import make_environment
-from tasks.report.template_tags import PartTags, core_tags, wordml_tags
+from tasks.report.template_runtime import check_well_formed
+from tasks.report.template_tags import TAG, PartTags, core_tags, wordml_tags
 
 __all__ = ["LintFinding", "format_lint", "lint_template"]
 
@@ -201,11 +203,32 @@ def _whole_part(name: str, source: str, env: jinja2.Environment, allowed: set[st
         return [LintFinding("jinja_syntax", f"Sai cú pháp: {e.message} (gần «{near}»).", name)]
     except RecursionError:
         return [LintFinding("too_costly", "Các khối lồng nhau quá sâu.", name)]
+    found = _structure(name, source)
     if allowed is None:
-        return []
+        return found
     unknown = sorted(meta.find_undeclared_variables(tree) - allowed)
-    return [LintFinding("unknown_variable", f"Biến «{n}» không có trong dữ liệu của loại báo cáo"
-                        f" này{_suggestion(n, allowed)}.", names.get(n, name)) for n in unknown]
+    return found + [LintFinding("unknown_variable", f"Biến «{n}» không có trong dữ liệu của loại "
+                                f"báo cáo này{_suggestion(n, allowed)}.", names.get(n, name))
+                    for n in unknown]
+
+
+def _structure(name: str, source: str) -> list[LintFinding]:
+    """Whether the part stays well-formed XML with every branch taken and values as text.
+
+    docxtpl moves tags around the XML ({%p, {%tr, {%-, -%}); a tag in the wrong place then
+    cuts an element in two, which the render would report only with the data that takes that
+    branch.
+    """
+    skeleton = TAG.sub("", source)
+    try:
+        check_well_formed(skeleton.encode("utf-8"))
+    except pyexpat.ExpatError as e:
+        line = skeleton.splitlines()[e.lineno - 1] if e.lineno else ""
+        near = re.sub(r"<[^>]+>", "", line).strip()[:80]
+        return [LintFinding("tag_breaks_xml", "Thẻ điều khiển đặt sai chỗ làm hỏng cấu trúc văn "
+                            f"bản Word (gần «{near}»): kiểm tra các thẻ {{%p, {{%tr, {{%- và -%}}.",
+                            name)]
+    return []
 
 
 def _suggestion(name: str, allowed: set[str]) -> str:

@@ -15,7 +15,7 @@ from lxml import etree
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # An opener runs to its closer or to the end of the text: an unclosed tag is one match (and
 # the scan stays linear), never a search from each "{" to the end.
-_TAG = re.compile(r"\{%(?:(?!%\}).)*(?:%\})?|\{\{(?:(?!\}\}).)*(?:\}\})?|\{#(?:(?!#\}).)*(?:#\})?",
+TAG = re.compile(r"\{%(?:(?!%\}).)*(?:%\})?|\{\{(?:(?!\}\}).)*(?:\}\})?|\{#(?:(?!#\}).)*(?:#\})?",
                   re.DOTALL)
 _OPENERS = ("{{", "{%", "{#")
 _CLOSERS = ("}}", "%}", "#}")
@@ -65,9 +65,9 @@ def core_tags(part: str, root: etree._Element) -> PartTags:
     for element in root:
         text = element.text or ""
         location = f"{part}, {etree.QName(element).localname}"
-        matches = [m.group() for m in _TAG.finditer(text)]
+        matches = [m.group() for m in TAG.finditer(text)]
         found.tags += [Tag(m, "", location, True) for m in matches if _closed(m)]
-        if not all(map(_closed, matches)) or any(s in _TAG.sub("", text) for s in _CLOSERS):
+        if not all(map(_closed, matches)) or any(s in TAG.sub("", text) for s in _CLOSERS):
             found.broken.append((location, text))
     return found
 
@@ -100,7 +100,7 @@ def _read_paragraph(paragraph, texts: list, location: str, found: PartTags) -> N
     for t in texts:
         joined += t.text or ""
         owners += [t] * len(t.text or "")
-    for match in _TAG.finditer(joined):
+    for match in TAG.finditer(joined):
         if not _closed(match.group()):
             found.broken.append((location, joined.strip()))
             continue
@@ -112,7 +112,7 @@ def _read_paragraph(paragraph, texts: list, location: str, found: PartTags) -> N
         prefix = prefixed.group(2) if prefixed else ""
         found.tags.append(Tag(match.group(), prefix, location,
                               _alone(paragraph, prefix, match.group())))
-    if any(s in _TAG.sub("", joined) for s in _CLOSERS):  # a closer without its opener
+    if any(s in TAG.sub("", joined) for s in _CLOSERS):  # a closer without its opener
         found.broken.append((location, joined.strip()))
 
 
