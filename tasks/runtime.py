@@ -12,6 +12,7 @@ from tasks.report.kinds import Catalog
 from tasks.settings import Settings
 from tasks.store.files import FileStore
 from tasks.store.jobs import JobStore
+from tasks.store.s3 import S3FileStore
 from tasks.store.records import make_engine
 
 
@@ -26,7 +27,11 @@ class Runtime:
         return JobStore(make_engine(self.settings.database_url))
 
     @cached_property
-    def files(self) -> FileStore:
+    def files(self) -> FileStore | S3FileStore:
+        """Local folder under the data folder, or S3 when REPORTGEN_STORAGE_URL says s3://."""
+        url = self.settings.storage_url
+        if url and url.startswith("s3://"):
+            return S3FileStore(url, self.settings.s3_endpoint_url)
         return FileStore(self.settings.data_dir / "files")
 
     @cached_property

@@ -47,6 +47,8 @@ class Settings:
     reconcile_every: int = 30
     requeue_after: int = 60
     retention_days: int = 365
+    storage_url: str | None = None
+    s3_endpoint_url: str | None = None
 
     def with_redis(self, redis_url: str) -> Settings:
         """Return a copy that points at ``redis_url``."""
@@ -124,4 +126,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         reconcile_every=_int(env, "REPORTGEN_RECONCILE_EVERY", 30),
         requeue_after=_int(env, "REPORTGEN_REQUEUE_AFTER", 60),
         retention_days=_int(env, "REPORTGEN_RETENTION_DAYS", 365),
+        storage_url=env.get("REPORTGEN_STORAGE_URL") or None,
+        s3_endpoint_url=env.get("REPORTGEN_S3_ENDPOINT_URL") or None,
     )

@@ -1,41 +1,40 @@
 """Validation of a workbook against a report kind's sheets and a province's units.
 
 It finds every problem in one pass (each with sheet, cell and a Vietnamese message) and turns
-the rows into plain records keyed by column code. Nothing here knows what the report says.
+the rows into plain records keyed by column code. A sheet of layout ``log`` (one row per
+activity) is aggregated into the per-unit figures of the kind's first table and may stand in
+for it (see ``activity_log``). Nothing here knows what the report says.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from openpyxl.utils import get_column_letter
 
+from tasks.report import activity_log
 from tasks.report.errors import Problem
+from tasks.report.header import find_header, is_code_row
 from tasks.report.kinds import ReportKind, SheetSpec
+from tasks.report.period import ReportingPeriod
 from tasks.report.provinces import ProvinceAtDate
-from tasks.report.text import ascii_key, name_key
+from tasks.report.records import TOTAL_ROW, Record, check_totals, row_is_blank
+from tasks.report.sheets import Sheet, Workbook
+from tasks.report.text import ascii_key
 from tasks.report.values import (
-    ValueProblem, parse_approx, parse_count, parse_flag, parse_text,
+    ValueProblem, parse_approx, parse_count, parse_date, parse_flag, parse_text,
 )
-from tasks.report.workbook import Sheet, Workbook
 
-HEADER_SCAN_ROWS = 10
+__all__ = ["TOTAL_ROW", "Dataset", "Record", "Validator"]
 # A unit cell saying "Tổng cộng" marks a totals row typed by hand: totals are computed instead.
 _TOTAL_LABELS = {"tong cong", "tong", "cong", "total"}
-TOTAL_ROW = "__total__"
 _PARSERS = {"count": parse_count, "money": parse_count, "flag": parse_flag,
-            "text": parse_text, "approx": parse_approx}
-
-
-@dataclass
-class Record:
-    """One data row: values by column code, and the cell each came from."""
-
-    sheet: str
-    row: int
-    values: dict[str, Any]
-    cells: dict[str, str]
+            "text": parse_text, "approx": parse_approx, "date": parse_date,
+            "note": lambda raw: raw}
+Column = tuple[str, int, Callable[[Any], Any], str, str]  # code, position, parser, label, letter
 
 
 @dataclass
@@ -46,6 +45,7 @@ class Dataset:
     notes: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     sheet_names: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    log: activity_log.LogTotals | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -61,67 +61,71 @@ def _matches(text: str, spec: SheetSpec) -> bool:
     return ascii_key(text) in wanted
 
 
-def _find_sheet(book: Workbook, spec: SheetSpec, first_table: bool) -> Sheet | None:
-    if book.kind == "csv":
-        # A CSV file holds one sheet: the kind's first table sheet.
-        return book.sheets[0] if first_table else None
-    return next((s for s in book.sheets if _matches(s.name, spec)), None)
-
-
-def _column_code(header: Any, spec: SheetSpec) -> str | None:
-    if not isinstance(header, str):
-        return None
-    folded, key = ascii_key(header), name_key(header)
-    for col in spec.columns:
-        if folded == col.code or key == name_key(col.label) or folded == ascii_key(col.label):
-            return col.code
-    return None
-
-
-def _find_header(sheet: Sheet, spec: SheetSpec) -> tuple[int, dict[int, str]] | None:
-    """The header row (index in ``sheet.rows``) and its column positions, or ``None``."""
-    best: tuple[int, dict[int, str]] | None = None
-    for index, (_number, values) in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
-        found: dict[int, str] = {}
-        for pos, value in enumerate(values):
-            code = _column_code(value, spec)
-            if code and code not in found.values():
-                found[pos] = code
-        if found and (best is None or len(found) > len(best[1])):
-            best = (index, found)
+def _csv_spec(sheet: Sheet, kind: ReportKind) -> SheetSpec:
+    """The data sheet a CSV file holds: the one whose columns its header names best."""
+    best, score = next(s for s in kind.sheets if s.layout == "table"), 0
+    for spec in kind.sheets:
+        header = find_header(sheet, spec) if spec.layout in ("table", "log") else None
+        codes = set(header[1].values()) if header else set()
+        if all(c.code in codes for c in spec.columns if c.required) and len(codes) > score:
+            best, score = spec, len(codes)
     return best
 
 
-def _is_code_row(values: list[Any], positions: dict[int, str]) -> bool:
-    return all(values[pos] == code for pos, code in positions.items() if pos < len(values))
+def campaign_window(kind: ReportKind, province: ProvinceAtDate) -> tuple[date, date] | None:
+    """The window of the campaign that ends on the province's date, when there is one."""
+    return next(((c.start, c.end) for c in kind.campaigns.values() if c.end == province.day),
+                None)
 
 
 class Validator:
-    """Checks one workbook for one kind and one province at one date."""
+    """Checks one workbook for one kind and one province at one date.
 
-    def __init__(self, kind: ReportKind, province: ProvinceAtDate) -> None:
+    ``period`` bounds the dates of the activity log (outside → warning); without it, the
+    campaign ending on the province's date does.
+    """
+
+    def __init__(self, kind: ReportKind, province: ProvinceAtDate,
+                 period: ReportingPeriod | None = None) -> None:
         self.kind = kind
         self.province = province
+        self.window = (period.start, period.end) if period else campaign_window(kind, province)
         self.activities = {ascii_key(a["code"]): a for a in kind.activities}
         self.activities.update({ascii_key(a["label"]): a for a in kind.activities})
+        self._units: dict[Any, Any] = {}
 
     def run(self, book: Workbook) -> Dataset:
         data = Dataset()
-        first_table = next(s.key for s in self.kind.sheets if s.layout == "table")
+        chosen = _csv_spec(book.sheets[0], self.kind) if book.kind == "csv" and book.sheets \
+            else None
+        found = set()
         for spec in self.kind.sheets:
-            sheet = _find_sheet(book, spec, spec.key == first_table)
-            if sheet is None:
-                if spec.required:
-                    data.problems.append(Problem(
-                        "missing_sheet", f"Thiếu trang «{spec.name}» trong bảng tính.", spec.name))
-                continue
-            self._read_sheet(sheet, spec, data)
-        if "units" in data.tables:
-            self._check_units(data)
+            if chosen is not None:
+                sheet = book.sheets[0] if spec is chosen else None
+            else:
+                sheet = next((s for s in book.sheets if _matches(s.name, spec)), None)
+            if sheet is not None:
+                found.add(spec.key)
+                self._read_sheet(sheet, spec, data)
+        self._missing_sheets(found, data)
+        activity_log.merge_into_units(data, self.province)
+        self._check_units(data)
         return data
 
+    def _missing_sheets(self, found: set[str], data: Dataset) -> None:
+        logs = [s for s in self.kind.sheets if s.layout == "log"]
+        for spec in self.kind.sheets:
+            if not spec.required or spec.key in found:
+                continue
+            if spec.layout == "table" and any(log.key in found for log in logs):
+                continue  # the activity log stands in for the per-unit table
+            either = "".join(f" (hoặc trang «{log.name}»)" for log in logs
+                             if spec.layout == "table")
+            data.problems.append(Problem(
+                "missing_sheet", f"Thiếu trang «{spec.name}»{either} trong bảng tính.", spec.name))
+
     def _read_sheet(self, sheet: Sheet, spec: SheetSpec, data: Dataset) -> None:
-        header = _find_header(sheet, spec)
+        header = find_header(sheet, spec)
         missing = [c for c in spec.columns if c.required
                    and (header is None or c.code not in header[1].values())]
         for col in missing:
@@ -133,51 +137,94 @@ class Validator:
         index, positions = header
         data.sheet_names[spec.key] = sheet.name
         header_row, header_values = sheet.rows[index]
+        self._header_findings(sheet, positions, header_row, header_values, data)
+        body = sheet.rows[index + 1:]
+        # The downloaded workbook repeats the column codes under the Vietnamese labels.
+        while body and is_code_row(body[0][1], positions):
+            body = body[1:]
+        columns = self._columns(spec, positions)
+        rows = self._rows(sheet.name, columns, body, data.problems)
+        if spec.layout == "log":
+            data.log = activity_log.read_log(sheet.name, spec, rows, self.window, data.problems)
+        elif spec.layout == "keyvalue":
+            records = [Record.build(sheet.name, n, v, columns, raw) for n, v, raw in rows]
+            data.notes[spec.key] = self._notes(sheet, spec, records, data)
+        else:
+            records = [Record.build(sheet.name, n, v, columns, raw) for n, v, raw in rows]
+            data.problems.extend(check_totals(records))
+            data.tables[spec.key] = records
+
+    def _header_findings(self, sheet, positions, header_row, header_values, data) -> None:
         for pos, value in enumerate(header_values):
             if value is not None and pos not in positions:
                 data.problems.append(Problem(
                     "unknown_column", f"Cột «{value}» không được dùng và sẽ bị bỏ qua.",
                     sheet.name, f"{get_column_letter(pos + 1)}{header_row}", "warning"))
-        body = sheet.rows[index + 1:]
-        # The downloaded workbook repeats the column codes under the Vietnamese labels.
-        while body and _is_code_row(body[0][1], positions):
-            body = body[1:]
-        records = [self._record(sheet, spec, positions, number, values, data)
-                   for number, values in body]
-        if spec.layout == "keyvalue":
-            data.notes[spec.key] = self._notes(sheet, spec, records, data)
-        else:
-            data.tables[spec.key] = records
-
-    def _record(self, sheet, spec, positions, number, values, data) -> Record:
-        record = Record(sheet.name, number, {}, {})
-        for pos, code in positions.items():
-            column = spec.column(code)
-            cell = f"{get_column_letter(pos + 1)}{number}"
-            raw = values[pos] if pos < len(values) else None
-            record.cells[code] = cell
-            try:
-                record.values[code] = self._parse(column.type, raw)
-            except ValueProblem as p:
-                data.problems.append(Problem(p.code, f"{column.label}: {p.message}",
-                                             sheet.name, cell))
-                record.values[code] = None
-        for column in spec.columns:
-            # "" (not None, which marks a value already reported as wrong) is a blank cell.
-            if column.required and record.values.get(column.code) == "":
+        for pos in sorted(positions):
+            if pos + 1 in sheet.hidden_columns:
                 data.problems.append(Problem(
-                    "missing_value", f"Thiếu «{column.label}».", sheet.name,
-                    record.cells[column.code]))
-        return record
+                    "hidden_column", f"Cột «{header_values[pos]}» đang bị ẩn; số liệu trong cột "
+                    "vẫn được tính.", sheet.name, f"{get_column_letter(pos + 1)}{header_row}",
+                    "warning"))
+        for (row, column), ref in sorted(sheet.formula_cells.items()):
+            if row > header_row and column - 1 in positions:
+                data.problems.append(Problem(
+                    "formula_without_value", "Ô có công thức nhưng tệp không lưu kết quả tính "
+                    "(tệp do chương trình khác tạo ra). Hãy mở tệp bằng Excel hoặc LibreOffice, "
+                    "lưu lại rồi tải lên, hoặc nhập số trực tiếp.", sheet.name, ref))
 
-    def _parse(self, type_: str, raw: Any) -> Any:
-        if type_ == "unit":
-            return self._unit(raw)
-        if type_ == "activity":
-            return self._activity(raw)
-        return _PARSERS[type_](raw)
+    def _columns(self, spec: SheetSpec, positions: dict[int, str]) -> list[Column]:
+        """Each used column with its parser, chosen once per sheet rather than per cell."""
+        columns = []
+        for pos, code in sorted(positions.items()):
+            column = spec.column(code)
+            if column.type == "unit":
+                parser = self._unit
+            elif column.type == "activity":
+                parser = self._activity
+            elif column.type == "log_activity":
+                parser = activity_log.kind_parser(spec)
+            else:
+                parser = _PARSERS[column.type]
+            columns.append((code, pos, parser, column.label, get_column_letter(pos + 1)))
+        return columns
+
+    def _rows(self, sheet: str, columns: list[Column], body, problems: list[Problem]
+              ) -> Iterator[tuple[int, dict[str, Any], list[Any]]]:
+        """Parsed values of each row; a wrong cell is reported and its value set to ``None``."""
+        required = [(code, label, letter) for code, _pos, _parser, label, letter in columns
+                    if code in ("unit", "activity", "key")]
+        for number, raw in body:
+            size, values = len(raw), {}
+            for code, pos, parse, label, letter in columns:
+                try:
+                    values[code] = parse(raw[pos] if pos < size else None)
+                except ValueProblem as p:
+                    problems.append(Problem(p.code, f"{label}: {p.message}", sheet,
+                                            f"{letter}{number}"))
+                    values[code] = None
+            missing = [r for r in required if values[r[0]] == ""]
+            if missing and row_is_blank(values):
+                continue  # a row of spaces or zeros only
+            for _code, label, letter in missing:
+                problems.append(Problem("missing_value", f"Thiếu «{label}».", sheet,
+                                        f"{letter}{number}"))
+            yield number, values, raw
 
     def _unit(self, raw: Any):
+        # Officers repeat the same few names over thousands of rows: match each spelling once.
+        try:
+            found = self._units[raw]
+        except KeyError:
+            try:
+                found = self._units[raw] = self._match_unit(raw)
+            except ValueProblem as p:
+                found = self._units[raw] = p
+        if isinstance(found, ValueProblem):
+            raise found
+        return found
+
+    def _match_unit(self, raw: Any):
         text = parse_text(raw)
         if not text:
             return ""
@@ -221,32 +268,6 @@ class Validator:
         return notes
 
     def _check_units(self, data: Dataset) -> None:
-        seen: dict[str, Record] = {}
-        kept = []
-        for record in data.tables["units"]:
-            unit = record.values.get("unit")
-            if unit is TOTAL_ROW:
-                data.problems.append(Problem(
-                    "total_row_ignored", "Dòng tổng cộng được bỏ qua: tổng do hệ thống tự tính.",
-                    record.sheet, record.cells["unit"], "warning"))
-                continue
-            kept.append(record)
-            if not unit:
-                continue
-            if unit.name in seen:
-                first = seen[unit.name].cells["unit"]
-                data.problems.append(Problem(
-                    "duplicate_unit", f"Đơn vị «{unit.name}» đã có ở ô {first}.",
-                    record.sheet, record.cells["unit"]))
-            seen.setdefault(unit.name, record)
-        data.tables["units"] = kept
-        # A unit whose row is left entirely blank has not reported either.
-        reported = {name for name, r in seen.items()
-                    if any(v for code, v in r.values.items() if code != "unit")}
-        missing = [u.name for u in self.province.units if u.name not in reported]
-        if missing:
-            shown = ", ".join(missing[:20]) + (f" và {len(missing) - 20} đơn vị khác"
-                                              if len(missing) > 20 else "")
-            data.problems.append(Problem(
-                "missing_units", f"Chưa có số liệu của {len(missing)}/{len(self.province.units)} "
-                f"đơn vị: {shown}.", data.sheet_names.get("units"), None, "warning"))
+        if "units" not in data.tables:
+            return
+        activity_log.check_units(data, self.province)

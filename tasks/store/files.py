@@ -27,6 +27,13 @@ class StoredFile:
     sha256: str
 
 
+def check_key(key: str) -> str:
+    """``key`` itself when it is one reportgen makes; ``StoreError`` otherwise."""
+    if not _KEY.match(key) or ".." in key.split("/"):
+        raise StoreError(f"invalid storage key {key!r}")
+    return key
+
+
 class FileStore:
     """A folder of files addressed by key."""
 
@@ -36,9 +43,7 @@ class FileStore:
 
     def path(self, key: str) -> Path:
         """The absolute path of ``key``; raises ``StoreError`` for a key outside the folder."""
-        if not _KEY.match(key) or ".." in key.split("/"):
-            raise StoreError(f"invalid storage key {key!r}")
-        path = self.root / key
+        path = self.root / check_key(key)
         resolved = path.resolve()
         if resolved != path or not resolved.is_relative_to(self.root):
             # resolve() differing from the plain join means a symlink on the way.
