@@ -1,13 +1,14 @@
 """The Action Month report: from validated sheets to the template context.
 
 Totals, the plan ratio and the list of units are computed here, never typed by officers;
-each provincial activity row becomes one sentence of the report.
+each provincial activity row becomes one sentence of the report. The per-unit figures arrive
+already merged from the "Đơn vị" sheet and the activity log (see ``activity_log``).
 """
 
 from __future__ import annotations
 
 from tasks.report.errors import Problem
-from tasks.report.formatting import approx, by_sex, count, join_names, unit_nouns
+from tasks.report.formatting import approx, count, join_names, unit_nouns
 from tasks.report.provinces import ProvinceAtDate
 from tasks.report.validate import Dataset, Record
 
@@ -65,24 +66,11 @@ def activity_sentence(values: dict) -> str:
     return _sentence(" ".join(parts))
 
 
-def _check_participants(records: list[Record]) -> list[Problem]:
-    problems = []
-    for r in records:
-        male, female = r.values.get("male") or 0, r.values.get("female") or 0
-        given = r.values.get("participants") or 0
-        if given and (male or female) and male + female != given:
-            problems.append(Problem(
-                "inconsistent_total",
-                f"Số người tham gia {given} khác tổng nam + nữ ({by_sex(male, female)}).",
-                r.sheet, r.cells.get("participants")))
-    return problems
-
-
 def build_context(data: Dataset, province: ProvinceAtDate) -> tuple[dict, list[Problem]]:
     """The kind-specific part of the context and the problems found while building it."""
     units = _unit_rows(data.tables.get("units", []), province)
     province_rows = [r for r in data.tables.get("province", []) if r.values.get("activity")]
-    problems = _check_participants(province_rows)
+    problems: list[Problem] = []
     notes = data.notes.get("assessment", {})
     for key, label in PLACEHOLDER_SECTIONS.items():
         if not notes.get(key):

@@ -8,6 +8,7 @@ for it (see ``activity_log``). Nothing here knows what the report says.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,7 +22,9 @@ from tasks.report.header import find_header, is_code_row
 from tasks.report.kinds import ReportKind, SheetSpec
 from tasks.report.period import ReportingPeriod
 from tasks.report.provinces import ProvinceAtDate
-from tasks.report.records import TOTAL_ROW, Record, check_totals, row_is_blank
+from tasks.report.records import (
+    TOTAL_ROW, Record, check_missing_units, check_totals, check_units, row_is_blank,
+)
 from tasks.report.sheets import Sheet, Workbook
 from tasks.report.text import ascii_key
 from tasks.report.values import (
@@ -31,6 +34,8 @@ from tasks.report.values import (
 __all__ = ["TOTAL_ROW", "Dataset", "Record", "Validator"]
 # A unit cell saying "Tổng cộng" marks a totals row typed by hand: totals are computed instead.
 _TOTAL_LABELS = {"tong cong", "tong", "cong", "total"}
+# Past this many findings of one kind on one sheet the rest are counted, not listed.
+MAX_SAME_PROBLEMS = 100
 _PARSERS = {"count": parse_count, "money": parse_count, "flag": parse_flag,
             "text": parse_text, "approx": parse_approx, "date": parse_date,
             "note": lambda raw: raw}
@@ -72,6 +77,21 @@ def _csv_spec(sheet: Sheet, kind: ReportKind) -> SheetSpec:
     return best
 
 
+def condense(problems: list[Problem]) -> list[Problem]:
+    """The problems with at most ``MAX_SAME_PROBLEMS`` of each code per sheet, then a count."""
+    seen: Counter = Counter()
+    kept = []
+    for p in problems:
+        seen[p.code, p.sheet, p.severity] += 1
+        if seen[p.code, p.sheet, p.severity] <= MAX_SAME_PROBLEMS:
+            kept.append(p)
+    for (code, sheet, severity), n in seen.items():
+        if n > MAX_SAME_PROBLEMS:
+            kept.append(Problem(code, f"Còn {n - MAX_SAME_PROBLEMS} ô khác cùng loại (chỉ liệt "
+                                f"kê {MAX_SAME_PROBLEMS} ô đầu).", sheet, None, severity))
+    return kept
+
+
 def campaign_window(kind: ReportKind, province: ProvinceAtDate) -> tuple[date, date] | None:
     """The window of the campaign that ends on the province's date, when there is one."""
     return next(((c.start, c.end) for c in kind.campaigns.values() if c.end == province.day),
@@ -108,8 +128,12 @@ class Validator:
                 found.add(spec.key)
                 self._read_sheet(sheet, spec, data)
         self._missing_sheets(found, data)
-        activity_log.merge_into_units(data, self.province)
-        self._check_units(data)
+        check_units(data)
+        table = next(s for s in self.kind.sheets if s.layout == "table")
+        activity_log.merge_into_units(data, {c.code: c.label for c in table.columns})
+        if "units" in data.tables:
+            check_missing_units(data, self.province)
+        data.problems = condense(data.problems)
         return data
 
     def _missing_sheets(self, found: set[str], data: Dataset) -> None:
@@ -143,9 +167,11 @@ class Validator:
         while body and is_code_row(body[0][1], positions):
             body = body[1:]
         columns = self._columns(spec, positions)
-        rows = self._rows(sheet.name, columns, body, data.problems)
+        required = [c for c in columns if spec.column(c[0]).required]
+        rows = self._rows(sheet.name, columns, required, body, data.problems)
         if spec.layout == "log":
-            data.log = activity_log.read_log(sheet.name, spec, rows, self.window, data.problems)
+            data.log = activity_log.read_log(sheet.name, columns, rows, self.window,
+                                              data.problems)
         elif spec.layout == "keyvalue":
             records = [Record.build(sheet.name, n, v, columns, raw) for n, v, raw in rows]
             data.notes[spec.key] = self._notes(sheet, spec, records, data)
@@ -189,11 +215,9 @@ class Validator:
             columns.append((code, pos, parser, column.label, get_column_letter(pos + 1)))
         return columns
 
-    def _rows(self, sheet: str, columns: list[Column], body, problems: list[Problem]
-              ) -> Iterator[tuple[int, dict[str, Any], list[Any]]]:
+    def _rows(self, sheet: str, columns: list[Column], required: list[Column], body,
+              problems: list[Problem]) -> Iterator[tuple[int, dict[str, Any], list[Any]]]:
         """Parsed values of each row; a wrong cell is reported and its value set to ``None``."""
-        required = [(code, label, letter) for code, _pos, _parser, label, letter in columns
-                    if code in ("unit", "activity", "key")]
         for number, raw in body:
             size, values = len(raw), {}
             for code, pos, parse, label, letter in columns:
@@ -203,10 +227,10 @@ class Validator:
                     problems.append(Problem(p.code, f"{label}: {p.message}", sheet,
                                             f"{letter}{number}"))
                     values[code] = None
-            missing = [r for r in required if values[r[0]] == ""]
-            if missing and row_is_blank(values):
-                continue  # a row of spaces or zeros only
-            for _code, label, letter in missing:
+            missing = [c for c in required if values[c[0]] == ""]
+            if missing and row_is_blank(raw):
+                continue  # a row of spaces only
+            for _code, _pos, _parse, label, letter in missing:
                 problems.append(Problem("missing_value", f"Thiếu «{label}».", sheet,
                                         f"{letter}{number}"))
             yield number, values, raw
@@ -266,8 +290,3 @@ class Validator:
             elif record.values.get("value"):
                 notes[code].append(record.values["value"])
         return notes
-
-    def _check_units(self, data: Dataset) -> None:
-        if "units" not in data.tables:
-            return
-        activity_log.check_units(data, self.province)

@@ -1,0 +1,135 @@
+"""End-to-end figures against `reportgen run`: latency, throughput, CPU per document.
+
+Each measurement starts its own service (embedded Redis, the default worker pool, gunicorn) on
+a free port with a fresh data folder, so runs do not see each other's jobs.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import requests
+
+from bench.stats import summary
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "doc_templates" / "gender-equality-month" / "sample.xlsx"
+FIELDS = {"template": "gender-equality-month", "province": "hoa-binh", "period": "2023",
+          "report_date": "2023-12-04"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Service:
+    """A `reportgen run` process tree for the length of a ``with`` block."""
+
+    def __init__(self, concurrency: int | None = None) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.folder = tempfile.mkdtemp(prefix="rg-bench-")
+        env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
+        env.update(PORT=str(self.port), REPORTGEN_DATA_DIR=self.folder)
+        if concurrency:
+            env["REPORTGEN_WORKER_CONCURRENCY"] = str(concurrency)
+        self.env = env
+
+    def __enter__(self) -> Service:
+        reportgen = str(Path(sys.executable).with_name("reportgen"))
+        self.process = subprocess.Popen([reportgen, "run"], env=self.env, cwd=self.folder,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                        start_new_session=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{self.url}/api/v1/health", timeout=1).ok:
+                    return self
+            except requests.RequestException:
+                time.sleep(0.2)
+        raise RuntimeError("reportgen run did not come up")
+
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the whole process tree (Redis, worker, web)."""
+        root = psutil.Process(self.process.pid)
+        total = 0.0
+        for p in [root, *root.children(recursive=True)]:
+            try:
+                times = p.cpu_times()
+                total += times.user + times.system
+            except psutil.NoSuchProcess:
+                continue
+        return total
+
+    def __exit__(self, *_exc) -> None:
+        os.killpg(self.process.pid, signal.SIGINT)
+        self.process.wait(60)
+
+
+def one_document(session: requests.Session, url: str, data: bytes) -> float:
+    """Submit the sample and poll until the document downloads; returns seconds taken."""
+    started = time.perf_counter()
+    created = session.post(f"{url}/api/v1/jobs", data=FIELDS,
+                           files={"data": ("sample.xlsx", data)}, timeout=30).json()
+    while True:
+        job = session.get(url + created["status_url"], timeout=30).json()
+        if job["status"] == "succeeded":
+            break
+        if job["status"] == "failed":
+            raise RuntimeError(job["errors"])
+        time.sleep(0.002)
+    session.get(url + job["document"]["url"], timeout=30).raise_for_status()
+    return time.perf_counter() - started
+
+
+def sequential_latency(runs: int = 100, warmup: int = 10) -> dict:
+    """Submit → downloadable, one at a time: p50/p95 in ms."""
+    data = SAMPLE.read_bytes()
+    with Service() as service, requests.Session() as session:
+        for _ in range(warmup):
+            one_document(session, service.url, data)
+        times = [one_document(session, service.url, data) for _ in range(runs)]
+    return summary(times)
+
+
+def throughput(clients: int = 8, seconds: float = 60.0, concurrency: int | None = None) -> dict:
+    """Documents per second with ``clients`` submitting in a loop; CPU seconds per document."""
+    data = SAMPLE.read_bytes()
+    done, errors = [], []
+    with Service(concurrency) as service:
+        with requests.Session() as warm:
+            for _ in range(5):
+                one_document(warm, service.url, data)
+        stop = time.monotonic() + seconds
+        cpu_before = service.cpu_seconds()
+
+        def client() -> None:
+            with requests.Session() as session:
+                while time.monotonic() < stop:
+                    try:
+                        done.append(one_document(session, service.url, data))
+                    except (requests.RequestException, RuntimeError) as e:
+                        errors.append(str(e))
+
+        threads = [threading.Thread(target=client) for _ in range(clients)]
+        started = time.monotonic()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.monotonic() - started
+        cpu = service.cpu_seconds() - cpu_before
+    return {"docs_per_s": len(done) / elapsed, "documents": len(done), "errors": len(errors),
+            "cpu_ms_per_doc": 1000 * cpu / max(1, len(done)),
+            "latency": summary(done) if done else {}}
