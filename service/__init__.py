@@ -6,8 +6,11 @@ Dependency rule: ``service`` may import ``tasks``; ``tasks`` never imports ``ser
 
 from __future__ import annotations
 
-from flask import Flask
+from datetime import timedelta
+
+from flask import Flask, current_app, request
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tasks.celery_app import create_celery
 from tasks.runtime import Runtime
@@ -24,12 +27,19 @@ _SECURITY_HEADERS = {
 }
 
 
+def _bound_urlencoded_body() -> None:
+    # Werkzeug reads a urlencoded body whole, and MAX_FORM_MEMORY_SIZE applies to multipart
+    # fields only: without this a login POST could make the app parse MAX_CONTENT_LENGTH.
+    if request.mimetype == "application/x-www-form-urlencoded":
+        request.max_content_length = current_app.config["MAX_FORM_MEMORY_SIZE"]
+
+
 def create_app(settings: Settings | None = None, config: dict | None = None) -> Flask:
     """Build the Flask app from ``settings`` (read from the environment when ``None``).
 
     ``config`` overrides Flask configuration keys (tests use it).
     """
-    from service import api, web
+    from service import access, api, ratelimit, web
     from service.errors import register_error_handlers
 
     settings = settings or load_settings()
@@ -42,22 +52,35 @@ def create_app(settings: Settings | None = None, config: dict | None = None) -> 
         MAX_FORM_PARTS=50,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        TRUSTED_HOSTS=list(settings.trusted_hosts) or None,
+        # Never the debugger in a served app, whatever FLASK_DEBUG says.
+        DEBUG=False,
         WTF_CSRF_TIME_LIMIT=None,
     )
     app.config.update(config or {})
+    if settings.proxy_hops:  # behind N proxies: the client's address is in X-Forwarded-For
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.json.ensure_ascii = False
     app.extensions["reportgen"] = Runtime(settings)
     app.extensions["celery"] = create_celery(settings)
+    app.before_request(_bound_urlencoded_body)  # before CSRF, which reads the form
     csrf.init_app(app)
     csrf.exempt(api.bp)
+    access.init_app(app)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     app.register_blueprint(web.bp)
+    ratelimit.init_app(app, settings)
     register_error_handlers(app, web.render_error)
 
     @app.after_request
     def _security_headers(response):
         for name, value in _SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if settings.secure_cookies:  # served over TLS: browsers should not try plain HTTP
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
 
     return app

@@ -1,4 +1,4 @@
-"""The ``reportgen`` command: run the service, submit jobs, render offline.
+"""The ``reportgen`` command: run the service, submit jobs, render offline, manage accounts.
 
 Exit codes: 0 success; 1 the job failed (its errors are printed with their cells); 2 a usage
 error or a request the server refused; 3 the server could not be reached.
@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from service.account_commands import tokens, users, warn_without_users
 from tasks.settings import load_settings
 
 EXIT_FAILED, EXIT_USAGE, EXIT_UNREACHABLE = 1, 2, 3
@@ -33,12 +34,18 @@ def main() -> None:
     """reportgen: compile provincial data workbooks into official Word reports."""
 
 
+main.add_command(users)
+main.add_command(tokens)
+
+
 @main.command()
 def run() -> None:
     """Start the whole service: embedded Redis (unless REDIS_URL is set), worker and web."""
     from service.runner import run_service
 
-    sys.exit(run_service(load_settings()))
+    settings = load_settings()
+    warn_without_users(settings)
+    sys.exit(run_service(settings))
 
 
 @main.command()
@@ -50,6 +57,7 @@ def web(workers: int) -> None:
     settings = load_settings()
     if not settings.redis_url:
         raise click.UsageError("REDIS_URL is not set (use `reportgen run` for everything at once)")
+    warn_without_users(settings)
     command = web_command(settings, workers)
     os.execv(command[0], command)
 
@@ -108,16 +116,18 @@ def _job_options(f):
 
 @main.command()
 @click.option("--server", default="http://127.0.0.1:8000", show_default=True)
+@click.option("--token", envvar="REPORTGEN_TOKEN", show_envvar=True, default=None,
+              help="API token, for a server that requires sign-in.")
 @_job_options
 @click.option("--wait/--no-wait", default=False, help="Wait for the job and download the document.")
 @click.option("--output", type=click.Path(path_type=Path), default=None,
               help="Where to save the document with --wait (file or folder; default: here).")
-def submit(server, template, province, period, data, report_number, report_date, signer_name,
-           signer_title, wait, output) -> None:
+def submit(server, token, template, province, period, data, report_number, report_date,
+           signer_name, signer_title, wait, output) -> None:
     """Submit a job to a running server over HTTP."""
     from service.client import ApiClient, ClientError
 
-    client = ApiClient(server)
+    client = ApiClient(server, token=token)
     fields = _job_fields(template, province, period, report_number, report_date, signer_name,
                          signer_title)
     try:
@@ -136,6 +146,8 @@ def submit(server, template, province, period, data, report_number, report_date,
     except ClientError as e:
         click.echo(f"reportgen: {e.message} [{e.code}]", err=True)
         _print_problems(e.details, "Chi tiết:")
+        if e.code == "invalid_data":  # the data failed the checks: a failed job, not misuse
+            sys.exit(EXIT_FAILED)
         sys.exit(EXIT_UNREACHABLE if e.status == 0 else EXIT_USAGE)
 
 
@@ -169,6 +181,42 @@ def render(template, province, period, data, report_number, report_date, signer_
     output.write_bytes(compiled.document)
     _print_problems([p.as_dict() for p in compiled.warnings], "Lưu ý:")
     click.echo(str(output))
+
+
+@main.command()
+@click.option("--template", required=True, help="Report kind slug (gender-equality-month).")
+@click.option("--province", default=None, help="Province slug (default from settings).")
+@click.option("--period", required=True, help="2023, 2023-Q4, 2023-H2, 2023-11 or a range.")
+@click.option("--data", "data", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The data workbook (.xlsx, .ods or .csv).")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON.")
+def validate(template, province, period, data, as_json) -> None:
+    """Check a data workbook without compiling it (exit 0 valid, 1 invalid, 2 usage)."""
+    import json
+
+    from tasks.report.errors import ReportError
+    from tasks.report.intake import validate_upload
+    from tasks.report.kinds import Catalog
+    from tasks.report.pipeline import ReportRequest
+
+    settings = load_settings()
+    request = ReportRequest(template, province or settings.default_province, period)
+    try:
+        result = validate_upload(Catalog(settings.templates_dir), request, data.read_bytes())
+    except ReportError as e:
+        click.echo(f"reportgen: {e.message} [{e.code}]", err=True)
+        sys.exit(EXIT_USAGE)
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    _print_problems([p.as_dict() for p in result.warnings], "Lưu ý:")
+    _print_problems([p.as_dict() for p in result.errors], "Lỗi:")
+    if not result.valid:
+        sys.exit(EXIT_FAILED)
+    if not as_json:
+        units = result.summary.get("units") or {}
+        click.echo(f"Dữ liệu hợp lệ: {units.get('reported', 0)}/{units.get('total', 0)} đơn vị "
+                   "có số liệu.")
 
 
 @main.command()
@@ -213,3 +261,30 @@ def check(files: tuple[Path, ...]) -> None:
             click.echo(format_findings(findings))
             failed = True
     sys.exit(EXIT_FAILED if failed else 0)
+
+
+@main.group()
+def templates() -> None:
+    """Work with report templates (.docx)."""
+
+
+@templates.command("check")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--template", "slug", default=None,
+              help="Report kind whose data names the template may use (default: all known).")
+def templates_check(file: Path, slug: str | None) -> None:
+    """Lint a template before use: syntax, split tags, unknown names, fields, links, macros."""
+    from tasks.report.errors import ReportError
+    from tasks.report.kinds import Catalog
+    from tasks.report.template_lint import format_lint, lint_template
+
+    catalog = Catalog(load_settings().templates_dir)
+    try:
+        kinds = [catalog.kind(slug)] if slug else list(catalog.kinds.values())
+    except ReportError as e:
+        click.echo(f"reportgen: {e.message} [{e.code}]", err=True)
+        sys.exit(EXIT_USAGE)
+    allowed = {name for kind in kinds for name in kind.context_keys} or None
+    findings = lint_template(file.read_bytes(), allowed)
+    click.echo(format_lint(findings))
+    sys.exit(EXIT_FAILED if findings else 0)

@@ -23,10 +23,13 @@ class ClientError(Exception):
 class ApiClient:
     """Talks to one reportgen server."""
 
-    def __init__(self, server: str, timeout: float = 30.0) -> None:
+    def __init__(self, server: str, timeout: float = 30.0, token: str | None = None) -> None:
         self.server = server.rstrip("/")
         self.timeout = timeout
         self.http = requests.Session()
+        if token:
+            # requests drops this header when a redirect leaves the server's host.
+            self.http.headers["Authorization"] = f"Bearer {token}"
 
     def _call(self, method: str, path: str, **kwargs) -> requests.Response:
         url = path if path.startswith("http") else f"{self.server}{path}"

@@ -10,6 +10,7 @@ import io
 
 from flask import Response, current_app, send_file
 
+from service.access import visible_job
 from service.errors import ApiError
 from tasks.report.errors import ReportError
 from tasks.report.input_workbook import make_input_workbook
@@ -36,8 +37,9 @@ def attachment(data: bytes, name: str, mimetype: str) -> Response:
 
 
 def find_job(job_id: str) -> Job:
-    """The job ``job_id``; ``ApiError`` 404 when there is none."""
-    job = runtime().jobs.get(job_id) if len(job_id) <= 36 else None
+    """The job ``job_id``; ``ApiError`` 404 when there is none or when it belongs to an
+    agency the current user is not in (the same answer, so ids cannot be probed)."""
+    job = visible_job(runtime().jobs.get(job_id) if len(job_id) <= 36 else None)
     if job is None:
         raise ApiError(404, "job_not_found", "Không tìm thấy công việc này.")
     return job

@@ -6,7 +6,10 @@ the problems found (each with its sheet and cell where they apply).
 
 from __future__ import annotations
 
+import secrets
+
 from flask import Flask, jsonify, request
+from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException
 
 from tasks.report.errors import ReportError
@@ -14,10 +17,13 @@ from tasks.report.errors import ReportError
 # Vietnamese messages for the HTTP errors Flask raises itself.
 _HTTP_MESSAGES = {
     400: ("bad_request", "Yêu cầu không hợp lệ."),
+    401: ("unauthorized", "Cần đăng nhập hoặc mã truy cập."),
+    403: ("forbidden", "Không có quyền thực hiện."),
     404: ("not_found", "Không tìm thấy."),
     405: ("method_not_allowed", "Phương thức không được hỗ trợ."),
     413: ("too_large", "Tệp hoặc yêu cầu quá lớn."),
     415: ("unsupported_media_type", "Kiểu dữ liệu không được hỗ trợ."),
+    429: ("rate_limited", "Quá nhiều yêu cầu trong thời gian ngắn. Vui lòng thử lại sau."),
     500: ("internal_error", "Lỗi hệ thống. Vui lòng thử lại sau."),
 }
 
@@ -44,7 +50,11 @@ class ApiError(Exception):
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+    # Without a URL adapter (a Host outside TRUSTED_HOSTS fails before routing) no page can
+    # be built: such errors go out as JSON.
+    return (request.path.startswith("/api/")
+            or request.accept_mimetypes.best == "application/json"
+            or request_ctx.url_adapter is None)
 
 
 def http_error(e: HTTPException) -> ApiError:
@@ -52,7 +62,9 @@ def http_error(e: HTTPException) -> ApiError:
     code, message = _HTTP_MESSAGES.get(e.code or 500, ("http_error", e.description or ""))
     if e.code == 413:
         message = "Tệp tải lên vượt quá dung lượng cho phép."
-    return ApiError(e.code or 500, code, message)
+    allowed = getattr(e, "valid_methods", None)
+    return ApiError(e.code or 500, code, message,
+                    headers={"Allow": ", ".join(allowed)} if allowed else None)
 
 
 def register_error_handlers(app: Flask, html_handler) -> None:
@@ -70,6 +82,9 @@ def register_error_handlers(app: Flask, html_handler) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(e: Exception):
-        # Log the traceback for operators; answer without paths or code details.
-        app.logger.exception("unhandled error on %s", request.path)
-        return _api_error(ApiError(500, *_HTTP_MESSAGES[500]))
+        # Log the traceback for operators; answer without paths or code details, with a
+        # reference that finds the log entry.
+        ref = secrets.token_hex(6)
+        app.logger.exception("unhandled error %s on %s", ref, request.path)
+        code, message = _HTTP_MESSAGES[500]
+        return _api_error(ApiError(500, code, f"{message} (Mã tham chiếu: {ref})"))

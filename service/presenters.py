@@ -6,7 +6,8 @@ from flask import url_for
 
 from tasks.report.kinds import ReportKind
 from tasks.report.period import SYNTAX
-from tasks.store.records import Job
+from tasks.store.accounts import ApiToken, User
+from tasks.store.records import Job, utcnow
 
 
 def _time(value) -> str | None:
@@ -25,6 +26,7 @@ def job_dict(job: Job) -> dict:
         "stage": job.stage,
         "progress": job.progress,
         "attempts": job.attempts,
+        "template_sha256": job.template_sha256,
         "errors": job.errors or [],
         "warnings": job.warnings or [],
         "upload": {"filename": job.upload_name, "size": job.upload_size,
@@ -68,3 +70,16 @@ def kind_dict(kind: ReportKind, province_names: dict[str, str]) -> dict:
         "workbook_url": url_for("api.get_workbook", slug=kind.slug),
         "sample_url": url_for("api.get_sample", slug=kind.slug),
     }
+
+
+def user_dict(user: User) -> dict:
+    """A user as the admin API lists them (never the password hash)."""
+    return {"username": user.username, "role": user.role, "agency": user.agency,
+            "created_at": _time(user.created_at)}
+
+
+def token_dict(token: ApiToken) -> dict:
+    """A token as the admin API lists it: who holds it and its state (never the digest)."""
+    return {"id": token.id, "user": token.username, "name": token.name,
+            "created_at": _time(token.created_at), "expires_at": _time(token.expires_at),
+            "revoked_at": _time(token.revoked_at), "active": token.active(utcnow())}

@@ -38,10 +38,16 @@ def beat_command(settings: Settings) -> list[str]:
             "INFO", "--schedule", str(settings.data_dir / "celerybeat-schedule")]
 
 
+# gunicorn's default access line has the query string and the Referer: a token or a
+# password someone put in a URL would land in the log. Path only.
+ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss "%(a)s"'
+
+
 def web_command(settings: Settings, workers: int = 2) -> list[str]:
     """The command line of the gunicorn web server."""
     return [sys.executable, "-m", "gunicorn", "--bind", f"{settings.host}:{settings.port}",
-            "--workers", str(workers), "--access-logfile", "-", "--graceful-timeout", "10",
+            "--workers", str(workers), "--access-logfile", "-",
+            "--access-logformat", ACCESS_LOG_FORMAT, "--graceful-timeout", "10",
             "service:create_app()"]
 
 

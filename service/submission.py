@@ -24,6 +24,7 @@ from service.errors import ApiError
 from tasks.celery_app import enqueue
 from tasks.report.context import ReportOptions
 from tasks.report.errors import ReportError
+from tasks.report.intake import ValidationResult, validate_upload
 from tasks.report.pipeline import ReportRequest, resolve
 from tasks.report.workbook import IntakeError, detect_type
 from tasks.runtime import Runtime
@@ -115,18 +116,36 @@ def fingerprint(request: ReportRequest, upload: Upload) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def check_data(runtime: Runtime, request: ReportRequest, upload: Upload) -> ValidationResult:
+    """Validate the upload as the worker will (every problem at once), without rendering."""
+    try:
+        return validate_upload(runtime.catalog, request, upload.data)
+    except ReportError as e:
+        raise ApiError.from_report_error(e, 422) from e
+
+
+def require_valid_data(runtime: Runtime, request: ReportRequest, upload: Upload) -> None:
+    """Raise ``ApiError`` 422 ``invalid_data`` listing the problems when the data has errors."""
+    result = check_data(runtime, request, upload)
+    if not result.valid:
+        raise ApiError(422, "invalid_data", f"Dữ liệu có {len(result.errors)} lỗi cần sửa.",
+                       [p.as_dict() for p in result.errors + result.warnings])
+
+
 def submit_job(runtime: Runtime, celery: Celery, fields: Mapping[str, str],
                upload: Upload | None, owner: Owner = LOCAL,
                idempotency_key: str | None = None) -> Job:
     """Create a job from a form and an upload, and queue it; returns the committed row.
 
     With ``idempotency_key``, a repeat of the same request returns the first one's job.
-    Raises ``ApiError``: 400/413/415/422 for a request that cannot be valid (nothing is
-    created), 409 while a request with the same key is in flight, 422 when the key was used
+    Raises ``ApiError``: 400/413/415/422 for a request that cannot be valid, 422
+    ``invalid_data`` for data with errors (nothing is created in either case), 409 while a
+    request with the same key is in flight, 422 when the key was used
     for another request, 503 when storage or the queue is unavailable (nothing is left).
     """
     request = build_request(runtime, fields)
     kind = check_upload(runtime, upload)
+    require_valid_data(runtime, request, upload)
     if not idempotency_key:
         return _create(runtime, celery, request, upload, kind, owner)
     keys = IdempotencyKeys(runtime.jobs)
@@ -149,6 +168,12 @@ def submit_job(runtime: Runtime, celery: Celery, fields: Mapping[str, str],
     return job
 
 
+def _current_template(runtime: Runtime, slug: str) -> str:
+    """The template version this job will render with, pinned now so an upload can't move it."""
+    kind = runtime.catalog.kind(slug)
+    return runtime.templates.current(slug, kind.template_path).sha256
+
+
 def _create(runtime: Runtime, celery: Celery, request: ReportRequest, upload: Upload,
             kind: str, owner: Owner) -> Job:
     job_id = str(uuid.uuid4())
@@ -163,6 +188,7 @@ def _create(runtime: Runtime, celery: Celery, request: ReportRequest, upload: Up
         period=request.period, options=request.options.as_dict(),
         upload_key=stored.key, upload_name=display_name(upload.filename), upload_size=stored.size,
         upload_sha256=stored.sha256, agency=owner.agency, created_by=owner.user,
+        template_sha256=_current_template(runtime, request.template),
         request_sha256=fingerprint(request, upload),
     )
     runtime.jobs.add(job)

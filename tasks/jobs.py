@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
@@ -106,7 +107,8 @@ def _compile(runtime: Runtime, claim: Claim) -> str:
         options = ReportOptions.from_dict(job.options or {})
         request = ReportRequest(job.template, job.province, job.period, options)
         fault_point("render", claim.attempt, job.id)
-        compiled = compile_report(runtime.catalog, request, data, progress)
+        compiled = compile_report(runtime.catalog, request, data, progress,
+                                  template=_pinned_template(runtime, job))
         progress("storing", 90)
         fault_point("before_store", claim.attempt, job.id)
         stored = runtime.files.put(document_key(job.id), compiled.document)
@@ -127,6 +129,18 @@ def _compile(runtime: Runtime, claim: Claim) -> str:
                 "sha256": stored.sha256}
     warnings = [p.as_dict() for p in compiled.warnings]
     return "succeeded" if runtime.jobs.succeed(claim, document, warnings) else "skipped"
+
+
+def _pinned_template(runtime: Runtime, job) -> Path | bytes | None:
+    """The template version the job was submitted with (``None``: the shipped one)."""
+    if not job.template_sha256:
+        return None
+    kind = runtime.catalog.kind(job.template)
+    try:
+        return runtime.templates.load(job.template, job.template_sha256, kind.template_path)
+    except StoreError as e:
+        raise ReportError(f"Không tìm thấy phiên bản mẫu báo cáo đã chọn khi gửi ({e}).",
+                          "template_missing") from e
 
 
 class CompileTask(Task):

@@ -10,9 +10,11 @@ from functools import cached_property
 
 from tasks.report.kinds import Catalog
 from tasks.settings import Settings
+from tasks.store.accounts import Accounts
 from tasks.store.files import FileStore
 from tasks.store.jobs import JobStore
 from tasks.store.s3 import S3FileStore
+from tasks.store.templates import TemplateStore
 from tasks.store.records import make_engine
 
 
@@ -33,6 +35,15 @@ class Runtime:
         if url and url.startswith("s3://"):
             return S3FileStore(url, self.settings.s3_endpoint_url)
         return FileStore(self.settings.data_dir / "files")
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        """Users and API tokens, in the job database (on the same engine)."""
+        return Accounts(self.jobs.engine)
+
+    @cached_property
+    def templates(self) -> TemplateStore:
+        return TemplateStore(self.jobs, self.files)
 
     @cached_property
     def catalog(self) -> Catalog:

@@ -7,7 +7,9 @@ conventional ``PORT``, ``REDIS_URL`` and ``DATABASE_URL``.
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -49,6 +51,12 @@ class Settings:
     retention_days: int = 365
     storage_url: str | None = None
     s3_endpoint_url: str | None = None
+    auth_required: bool = False
+    secure_cookies: bool = False
+    trusted_hosts: tuple[str, ...] = ()
+    submit_rate: str = "20/minute"
+    request_rate: str = "600/minute"
+    proxy_hops: int = 0
 
     def with_redis(self, redis_url: str) -> Settings:
         """Return a copy that points at ``redis_url``."""
@@ -88,6 +96,46 @@ def _secret_key(env: Mapping[str, str], data_dir: Path) -> str:
     return key
 
 
+# "20/minute", "100 per hour", "5/10 seconds": the syntax of the ``limits`` library.
+_RATE = re.compile(r"^\d+\s*(/|per)\s*(\d+\s*)?(second|minute|hour|day)s?$", re.IGNORECASE)
+
+
+def _rate(env: Mapping[str, str], name: str, default: str) -> str:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not _RATE.fullmatch(raw):
+        raise SettingsError(f"{name} must look like 20/minute, got {raw!r}")
+    return raw
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise SettingsError(f"{name} must be 1 or 0, got {raw!r}")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a bind address is reachable only from this machine."""
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _auth_required(env: Mapping[str, str], host: str) -> bool:
+    """Sign-in is required off loopback, or everywhere with REPORTGEN_AUTH=required."""
+    mode = (env.get("REPORTGEN_AUTH") or "auto").strip().lower()
+    if mode not in ("auto", "required"):
+        raise SettingsError(f"REPORTGEN_AUTH must be auto or required, got {mode!r}")
+    return mode == "required" or not is_loopback(host)
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Build the settings from ``env`` (the process environment when ``None``).
 
@@ -106,13 +154,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             "time limits must satisfy soft < hard < visibility timeout, got "
             f"{soft} / {hard} / {visibility}"
         )
+    host = env.get("REPORTGEN_HOST") or "127.0.0.1"
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
         redis_url=env.get("REDIS_URL") or None,
         templates_dir=templates_dir.resolve(),
         secret_key=_secret_key(env, data_dir),
-        host=env.get("REPORTGEN_HOST") or "127.0.0.1",
+        host=host,
         port=_int(env, "PORT", 8000),
         worker_concurrency=_int(env, "REPORTGEN_WORKER_CONCURRENCY", 2),
         max_upload_bytes=_int(env, "REPORTGEN_MAX_UPLOAD_MB", 20) * 1024 * 1024,
@@ -128,4 +177,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         retention_days=_int(env, "REPORTGEN_RETENTION_DAYS", 365),
         storage_url=env.get("REPORTGEN_STORAGE_URL") or None,
         s3_endpoint_url=env.get("REPORTGEN_S3_ENDPOINT_URL") or None,
+        auth_required=_auth_required(env, host),
+        secure_cookies=_flag(env, "REPORTGEN_SECURE_COOKIES"),
+        trusted_hosts=tuple(h.strip() for h in (env.get("REPORTGEN_TRUSTED_HOSTS") or "")
+                            .split(",") if h.strip()),
+        submit_rate=_rate(env, "REPORTGEN_SUBMIT_RATE", "20/minute"),
+        request_rate=_rate(env, "REPORTGEN_REQUEST_RATE", "600/minute"),
+        proxy_hops=_int(env, "REPORTGEN_PROXY_HOPS", 0, minimum=0),
     )

@@ -1,21 +1,28 @@
 """The JSON API under ``/api/v1``: report kinds, jobs, documents.
 
 ``POST /jobs`` answers 202 with ``Location``; one status resource per job; one download
-resource per document. All errors are JSON from ``service.errors``.
+resource per document. ``POST /validate`` checks a workbook without creating anything. All
+errors are JSON from ``service.errors``.
+
+Every endpoint but ``/health`` needs ``Authorization: Bearer`` when sign-in is required
+(``service.access``); the session cookie is never accepted here. ``/admin/…`` is for admins.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 
+from service.access import admin_required, current_principal, require_token
 from service.downloads import (
     document_response, find_job, runtime, sample_response, workbook_response,
 )
 from service.errors import ApiError
-from service.presenters import job_dict, kind_dict
-from service.submission import Upload, submit_job
+from service.presenters import job_dict, kind_dict, token_dict, user_dict
+from service.submission import Upload, build_request, check_data, check_upload, submit_job
+from service.template_upload import accept_template
 
 bp = Blueprint("api", __name__)
+bp.before_request(require_token)
 
 
 @bp.get("/templates")
@@ -42,6 +49,7 @@ def create_job():
         raise ApiError(400, "too_many_files", "Chỉ gửi một tệp dữ liệu (data).")
     upload = Upload(files[0].filename or "", files[0].read()) if files else None
     job = submit_job(runtime(), current_app.extensions["celery"], request.form, upload,
+                     owner=current_principal().owner,
                      idempotency_key=request.headers.get("Idempotency-Key"))
     body = {
         "id": job.id,
@@ -52,6 +60,18 @@ def create_job():
     return jsonify(body), 202, {"Location": body["status_url"]}
 
 
+@bp.post("/validate")
+def validate_upload():
+    """Check a workbook as ``POST /jobs`` would, without creating a job: 200 with the findings."""
+    files = request.files.getlist("data")
+    if len(files) > 1:
+        raise ApiError(400, "too_many_files", "Chỉ gửi một tệp dữ liệu (data).")
+    upload = Upload(files[0].filename or "", files[0].read()) if files else None
+    checked = build_request(runtime(), request.form)
+    check_upload(runtime(), upload)
+    return jsonify(check_data(runtime(), checked, upload).as_dict())
+
+
 @bp.get("/jobs")
 def list_jobs():
     settings = runtime().settings
@@ -60,7 +80,8 @@ def list_jobs():
         per_page = min(100, int(request.args.get("per_page", settings.page_size)))
     except ValueError as e:
         raise ApiError(400, "bad_page", "Tham số trang (page, per_page) phải là số.") from e
-    result = runtime().jobs.page(page, max(1, per_page))
+    result = runtime().jobs.page(page, max(1, per_page),
+                                 agency=current_principal().history_scope)
     return jsonify({
         "jobs": [job_dict(j) for j in result.jobs],
         "page": result.page, "per_page": result.per_page, "total": result.total,
@@ -78,6 +99,43 @@ def get_job(job_id: str):
 @bp.get("/jobs/<job_id>/document")
 def get_document(job_id: str):
     return document_response(job_id)
+
+
+@bp.post("/templates/<slug>/versions")
+@admin_required
+def upload_template(slug: str):
+    """A new version of a kind's template (admin): linted, tried on the sample, then current."""
+    files = request.files.getlist("template")
+    if len(files) != 1:
+        raise ApiError(400, "missing_file", "Gửi đúng một tệp mẫu (.docx) trong trường template.")
+    version = accept_template(runtime(), slug, files[0].read(), current_principal().user)
+    body = {"slug": version.slug, "sha256": version.sha256, "source": version.source}
+    return jsonify(body), 201
+
+
+@bp.get("/templates/<slug>/versions")
+@admin_required
+def list_template_versions(slug: str):
+    rt = runtime()
+    kind = rt.catalog.kind(slug) if slug in rt.catalog.kinds else None
+    if kind is None:
+        raise ApiError(404, "unknown_template", f"Không có loại báo cáo «{slug}».")
+    current = rt.templates.current(slug, kind.template_path)
+    return jsonify({"current": current.sha256, "source": current.source, "versions": [
+        {"sha256": v.sha256, "uploaded_by": v.uploaded_by, "active": v.active,
+         "uploaded_at": v.uploaded_at.isoformat()} for v in rt.templates.history(slug)]})
+
+
+@bp.get("/admin/users")
+@admin_required
+def list_users():
+    return jsonify({"users": [user_dict(u) for u in runtime().accounts.list_users()]})
+
+
+@bp.get("/admin/tokens")
+@admin_required
+def list_tokens():
+    return jsonify({"tokens": [token_dict(t) for t in runtime().accounts.list_tokens()]})
 
 
 @bp.get("/health")

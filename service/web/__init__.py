@@ -1,21 +1,29 @@
 """The web pages: the job form, a job's page, the history. Vietnamese, no JavaScript needed.
 
-The pages call the same submission and download functions as the API.
+The pages call the same submission and download functions as the API. When sign-in is
+required every page but the login page needs the session the login form opens, and the pages
+link their own status and download routes: the API accepts only tokens, never the cookie.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 
-from service.downloads import find_job, runtime, workbook_response
+from service.access import (
+    auth_required, current_principal, local_target, log_in, log_out,
+)
+from service.downloads import (
+    document_response, find_job, runtime, sample_response, workbook_response,
+)
 from service.errors import ApiError
 from service.presenters import job_dict
 from service.submission import VIETNAM, Upload, submit_job, today_in_vietnam
-from service.web.forms import JobForm
+from service.web.forms import JobForm, LoginForm
 from tasks.report.errors import ReportError
 from tasks.report.pipeline import ReportRequest, resolve
+from tasks.store.records import Job
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                static_url_path="/assets")
@@ -26,12 +34,24 @@ STAGE_LABELS = {"queued": "Đang chờ xử lý", "starting": "Bắt đầu", "r
                 "validating": "Kiểm tra số liệu", "aggregating": "Tổng hợp số liệu",
                 "rendering": "Lập văn bản", "storing": "Lưu văn bản", "done": "Hoàn thành",
                 "failed": "Không lập được báo cáo"}
+# Pages open to people who are not signed in.
+PUBLIC_PAGES = frozenset({"web.login", "web.static"})
+
+
+@bp.before_request
+def _require_login():
+    """Send people who are not signed in to the login page, then back where they were."""
+    if current_principal() is None and request.endpoint not in PUBLIC_PAGES:
+        target = request.full_path if request.query_string else request.path
+        return redirect(url_for("web.login", next=target), code=303)
+    return None
 
 
 @bp.app_context_processor
 def _labels() -> dict:
     catalog = runtime().catalog
     return {"status_labels": STATUS_LABELS, "stage_labels": STAGE_LABELS,
+            "viewer": current_principal() if auth_required() else None,
             "kind_titles": {k.slug: k.title for k in catalog.kinds.values()},
             "province_names": {p.slug: p.name for p in catalog.provinces.values()}}
 
@@ -79,7 +99,8 @@ def index():
         upload = Upload(form.data.data.filename or "", form.data.data.read())
         try:
             job = submit_job(runtime(), current_app.extensions["celery"],
-                             form.fields_for_submission(), upload)
+                             form.fields_for_submission(), upload,
+                             owner=current_principal().owner)
         except ApiError as e:
             failure = e
         else:
@@ -90,10 +111,36 @@ def index():
     return render_template("index.html", form=form, failure=failure), status
 
 
+def page_job(job: Job) -> dict:
+    """A job as the pages show it. With sign-in required its links go to the pages' own
+    routes, where the session is checked; in single-user mode to the API, as before."""
+    body = job_dict(job)
+    if auth_required():
+        body["status_url"] = url_for("web.job_status", job_id=job.id)
+        if body["document"]:
+            body["document"]["url"] = url_for("web.job_document", job_id=job.id)
+    return body
+
+
 @bp.get("/jobs/<job_id>")
 def job_page(job_id: str):
-    job = job_dict(find_job(job_id))
-    return render_template("job.html", job=job)
+    return render_template("job.html", job=page_job(find_job(job_id)))
+
+
+@bp.get("/jobs/<job_id>/status")
+def job_status(job_id: str):
+    """The job's state for the page's script to poll."""
+    return jsonify(page_job(find_job(job_id)))
+
+
+@bp.get("/jobs/<job_id>/document")
+def job_document(job_id: str):
+    return document_response(job_id)
+
+
+@bp.get("/sample/<slug>")
+def sample(slug: str):
+    return sample_response(slug)
 
 
 @bp.get("/jobs")
@@ -102,9 +149,10 @@ def history():
         page = max(1, int(request.args.get("page", 1)))
     except ValueError:
         page = 1
-    result = runtime().jobs.page(page, runtime().settings.page_size)
+    result = runtime().jobs.page(page, runtime().settings.page_size,
+                                 agency=current_principal().history_scope)
     return render_template("history.html", result=result,
-                           jobs=[job_dict(j) for j in result.jobs])
+                           jobs=[page_job(j) for j in result.jobs])
 
 
 @bp.get("/workbook")
@@ -113,6 +161,32 @@ def workbook():
                              request.args.get("period"))
 
 
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if not auth_required():
+        return redirect(url_for("web.index"), code=303)
+    form = LoginForm()
+    failed = False
+    if form.validate_on_submit():
+        user = runtime().accounts.verify_password(form.username.data, form.password.data)
+        if user is not None:
+            log_in(user)
+            return redirect(local_target(request.args.get("next")), code=303)
+        failed = True
+    status = 422 if (failed or form.errors) else 200
+    return render_template("login.html", form=form, failed=failed), status
+
+
+@bp.post("/logout")
+def logout():
+    log_out()
+    return redirect(url_for("web.login"), code=303)
+
+
 def render_error(error: ApiError):
     """An error page for people, with the same code and message the API gives."""
     return render_template("error.html", error=error), error.status, error.headers
+
+
+# The admin pages add their routes to this blueprint.
+from service.web import admin  # noqa: E402,F401

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, SelectField, StringField
+from wtforms import DateField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 
@@ -38,3 +38,19 @@ class JobForm(FlaskForm):
             "signer_name": self.signer_name.data or "",
             "signer_title": self.signer_title.data or "",
         }
+
+
+class LoginForm(FlaskForm):
+    """User name and password (with the CSRF token, like every form)."""
+
+    username = StringField("Tên đăng nhập",
+                           validators=[DataRequired("Nhập tên đăng nhập."), Length(max=64)])
+    password = PasswordField("Mật khẩu",
+                             validators=[DataRequired("Nhập mật khẩu."), Length(max=200)])
+
+
+class TemplateForm(FlaskForm):
+    """A new version of a report kind's template (admins only)."""
+
+    template = SelectField("Loại báo cáo", validators=[DataRequired("Chọn loại báo cáo.")])
+    file = FileField("Tệp mẫu (.docx)", validators=[FileRequired("Chọn tệp mẫu .docx.")])

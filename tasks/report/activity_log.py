@@ -49,6 +49,7 @@ class LogTotals:
     units: dict[str, UnitTotals] = field(default_factory=dict)
     kinds: dict[str, int] = field(default_factory=dict)
     rows: int = 0
+    plans: dict[str, list[tuple[str, int]]] = field(default_factory=dict, repr=False)
 
 
 def kind_parser(spec: SheetSpec) -> Callable[[Any], dict | str]:
@@ -69,7 +70,8 @@ def kind_parser(spec: SheetSpec) -> Callable[[Any], dict | str]:
                                      f"{names}.")
             seen[raw] = found
         if isinstance(found, ValueProblem):
-            raise found
+            # A fresh exception each time: re-raising one object would grow its traceback.
+            raise ValueProblem(found.code, found.message)
         return found
 
     return parse
@@ -107,32 +109,38 @@ def read_log(sheet: str, columns: list[tuple], rows: Iterable[tuple[int, dict, l
             continue  # already reported as wrong or missing
         given = quantity_at is not None and quantity_at < len(raw) and raw[quantity_at] is not None
         quantity = (values.get("quantity") or 0) if given else 1
-        _add(log, unit, kind, quantity, male, female, f"{letters['activity']}{number}",
+        _add(log, unit, kind, (quantity, male, female), f"{letters['activity']}{number}",
              f"{letters['unit']}{number}", number)
     return log
 
 
-def _add(log: LogTotals, unit: Unit, kind: dict, quantity: int, male: int, female: int,
-         cell: str, unit_cell: str, number: int) -> None:
+def _plan(kind: dict) -> list[tuple[str, int]]:
+    """Which figures a kind feeds, each with what feeds it: 0 quantity, 1 men, 2 women."""
+    plan = [(figure, 0) for figure in kind.get("count", ())]
+    if "amount" in kind:
+        plan.append((kind["amount"], 0))
+    plan += [(kind[key], which) for key, which in (("male", 1), ("female", 2)) if key in kind]
+    return plan
+
+
+def _add(log: LogTotals, unit: Unit, kind: dict, amounts: tuple[int, int, int], cell: str,
+         unit_cell: str, number: int) -> None:
     totals = log.units.get(unit.name)
     if totals is None:
         totals = log.units[unit.name] = UnitTotals(unit, number, unit_cell)
     figures, sources = totals.figures, totals.sources
-    fed = [(f, quantity) for f in kind.get("count", ())]
-    if "amount" in kind:
-        fed.append((kind["amount"], quantity))
-    if "male" in kind:
-        fed.append((kind["male"], male))
-    if "female" in kind:
-        fed.append((kind["female"], female))
-    for figure, amount in fed:
-        figures[figure] = figures.get(figure, 0) + amount
+    code = kind["code"]
+    plan = log.plans.get(code)
+    if plan is None:
+        plan = log.plans[code] = _plan(kind)
+    for figure, which in plan:
+        figures[figure] = figures.get(figure, 0) + amounts[which]
         if figure not in sources:
             sources[figure] = cell
     if "flag" in kind:
         figures[kind["flag"]] = True
         sources.setdefault(kind["flag"], cell)
-    log.kinds[kind["code"]] = log.kinds.get(kind["code"], 0) + 1
+    log.kinds[code] = log.kinds.get(code, 0) + 1
     log.rows += 1
 
 
@@ -165,9 +173,9 @@ def _both(record: Record, figure: str, value: Any, totals: UnitTotals, log_sheet
     if record.values.get(figure) == value:
         return Problem("figure_in_both", f"{where}, hai nơi khớp nhau nên chỉ tính một lần.",
                        record.sheet, record.cells[figure], "warning")
-    return Problem("figure_in_both", f"{where}, hai nơi khác nhau ({_shown(record.values.get(figure))}"
-                   f" và {_shown(value)}). Mỗi số liệu chỉ ghi ở một nơi.", record.sheet,
-                   record.cells[figure])
+    ours = _shown(record.values.get(figure))
+    return Problem("figure_in_both", f"{where}, hai nơi khác nhau ({ours} và {_shown(value)}). "
+                   "Mỗi số liệu chỉ ghi ở một nơi.", record.sheet, record.cells[figure])
 
 
 def _shown(value: Any) -> str:

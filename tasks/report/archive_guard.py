@@ -60,9 +60,8 @@ def _refuse(message: str, code: str) -> IntakeError:
     return IntakeError(message, code)
 
 
-def _bad_zip(detail: str) -> IntakeError:
-    return _refuse(f"Tệp nén bị hỏng hoặc bị làm giả cấu trúc ({detail}); không đọc.",
-                   "corrupt_file")
+def _bad_zip(detail: str, code: str = "corrupt_file") -> IntakeError:
+    return _refuse(f"Tệp nén bị hỏng hoặc bị làm giả cấu trúc ({detail}); không đọc.", code)
 
 
 def _infos(data: bytes) -> tuple[list[zipfile.ZipInfo], int]:
@@ -126,7 +125,7 @@ def check_entries(data: bytes) -> list[Entry]:
     limits = [i.header_offset for i in ordered[1:]] + [directory]
     for entry, limit in zip(entries, limits, strict=True):
         if entry.end > limit:
-            raise _bad_zip(f"các phần chồng lên nhau ở «{entry.name}»")
+            raise _bad_zip(f"các phần chồng lên nhau ở «{entry.name}»", "archive_overlap")
     return entries
 
 
@@ -141,11 +140,13 @@ def inflate(data: bytes, entry: Entry) -> Iterator[bytes]:
     for chunk in chunks:
         produced += len(chunk)
         if produced > entry.size:
-            raise _bad_zip(f"«{entry.name}» giải nén ra nhiều hơn kích thước khai báo")
+            raise _bad_zip(f"«{entry.name}» giải nén ra nhiều hơn kích thước khai báo",
+                           "archive_size_mismatch")
         crc = zlib.crc32(chunk, crc)
         yield chunk
     if produced != entry.size or crc != entry.crc:
-        raise _bad_zip(f"«{entry.name}» không khớp kích thước hoặc mã kiểm tra (CRC)")
+        raise _bad_zip(f"«{entry.name}» không khớp kích thước hoặc mã kiểm tra (CRC)",
+                       "archive_size_mismatch")
 
 
 def _deflated(raw: memoryview, entry: Entry) -> Iterator[bytes]:
@@ -193,6 +194,19 @@ def scan_entry(data: bytes, entry: Entry, scanner: PartScanner | None = None) ->
             scanner.feed(chunk)
 
 
+class _Whole:
+    """A scanner that keeps the part whole, for the small parts read as a tree."""
+
+    def __init__(self) -> None:
+        self.collected = bytearray()
+
+    def feed(self, chunk: bytes) -> None:
+        self.collected.extend(chunk)
+
+    def finish(self) -> bytes:
+        return bytes(self.collected)
+
+
 def read_part(data: bytes, entries: list[Entry], name: str) -> bytes | None:
     """A small part whole (after the checks), or ``None`` when the archive has no such part."""
     entry = next((e for e in entries if e.name == name), None)
@@ -200,14 +214,9 @@ def read_part(data: bytes, entries: list[Entry], name: str) -> bytes | None:
         return None
     if entry.size > MAX_PART:
         raise _refuse(f"Phần «{name}» lớn bất thường; không đọc.", "archive_too_large")
-    collected = bytearray()
-
-    class _Collect:
-        def feed(self, chunk: bytes) -> None:
-            collected.extend(chunk)
-
-    scan_entry(data, entry, _Collect())
-    return bytes(collected)
+    whole = _Whole()
+    scan_entry(data, entry, whole)
+    return whole.finish()
 
 
 def check_archive(data: bytes, entries: list[Entry],

@@ -11,7 +11,7 @@ import codecs
 import csv
 import io
 
-from tasks.report.sheets import IntakeError, Sheet, keep_row
+from tasks.report.sheets import IntakeError, Sheet, keep_rows
 
 _SNIFF = 8192
 
@@ -46,8 +46,7 @@ def read_csv(data: bytes) -> Sheet:
     sheet = Sheet("csv")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text[:_SNIFF]))
     try:
-        for number, row in enumerate(reader, start=1):
-            keep_row(sheet, number, row)
+        keep_rows(sheet, reader)
     except csv.Error as e:
         raise IntakeError(f"Tệp CSV lỗi ở dòng {reader.line_num}: {e}", "corrupt_file") from e
     return sheet

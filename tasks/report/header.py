@@ -3,7 +3,8 @@
 Headers are matched on their Vietnamese label (any case, spacing, NFC/NFD, tone placement,
 with or without diacritics) or on the machine code. Officers often draw two-row headers with a
 merged group cell above ("Phát động" over "Nam" | "Nữ"): a merged cell's value counts in every
-cell it covers, and a sub-header may be read together with its group ("Phát động - Nam").
+cell it covers, a sub-header may be read together with its group ("Phát động - Nam"), and a
+column named only in the upper row (blank below) keeps that name.
 """
 
 from __future__ import annotations
@@ -72,7 +73,9 @@ def find_header(sheet: Sheet, spec: SheetSpec) -> tuple[int, dict[int, str]] | N
         found: dict[int, str] = {}
         for pos, value in enumerate(values):
             group = above[pos] if pos < len(above) else None
-            code = column_code(value, lookup, group)
+            # Under a two-row header, a column named only in the upper row is blank below.
+            code = column_code(value, lookup, group) if value is not None else \
+                column_code(group, lookup)
             if code and code not in found.values():
                 found[pos] = code
         if found and (best is None or len(found) > len(best[1])):

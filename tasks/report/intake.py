@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 from tasks.report.errors import Problem
 from tasks.report.kinds import Catalog
-from tasks.report.pipeline import CONTEXT_BUILDERS, ReportRequest, ResolvedRequest, resolve
+from tasks.report.pipeline import ReportRequest, ResolvedRequest, examine, resolve
+from tasks.report.records import reported_units
 from tasks.report.sheets import IntakeError, Workbook
-from tasks.report.validate import Dataset, Validator
-from tasks.report.workbook import read_workbook
+from tasks.report.validate import Dataset
 
 
 @dataclass(frozen=True)
@@ -33,18 +33,6 @@ class ValidationResult:
         """The JSON body of ``POST /api/v1/validate``."""
         return {"valid": self.valid, "errors": [p.as_dict() for p in self.errors],
                 "warnings": [p.as_dict() for p in self.warnings], "summary": self.summary}
-
-
-def examine(resolved: ResolvedRequest, data: bytes) -> tuple[Workbook, Dataset, dict,
-                                                              list[Problem]]:
-    """Read, validate and aggregate ``data``: the workbook, dataset, kind context, problems.
-
-    Raises ``IntakeError`` when the file is refused or cannot be read at all.
-    """
-    book = read_workbook(data)
-    dataset = Validator(resolved.kind, resolved.province, resolved.period).run(book)
-    specific, problems = CONTEXT_BUILDERS[resolved.kind.slug](dataset, resolved.province)
-    return book, dataset, specific, dataset.problems + problems
 
 
 def validate_upload(catalog: Catalog, request: ReportRequest, data: bytes) -> ValidationResult:
@@ -71,7 +59,7 @@ def _summary(resolved: ResolvedRequest, book: Workbook, dataset: Dataset,
         "sheets": [{"name": s.name, "rows": len(s.rows)} for s in book.sheets],
         "period": {"start": resolved.period.start.isoformat(),
                    "end": resolved.period.end.isoformat()},
-        "units": {"reported": len(specific.get("units", [])),
+        "units": {"reported": len(reported_units(dataset.tables.get("units", []))),
                   "total": len(resolved.province.units)},
         "totals": dict(specific.get("totals", {})),
         "activity_log": {"rows": log.rows, "kinds": dict(log.kinds)} if log else None,

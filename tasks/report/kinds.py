@@ -72,6 +72,9 @@ class ReportKind:
     activities: tuple[dict, ...]
     campaigns: dict[int, Campaign] = field(default_factory=dict)
     year_means: str = "year"
+    context_keys: tuple[str, ...] = ()
+    sample_province: str = ""
+    sample_period: str = ""
 
     @property
     def template_path(self) -> Path:
@@ -134,6 +137,9 @@ def load_kind(folder: Path) -> ReportKind:
             activities=tuple(raw.get("activities", ())),
             campaigns=_load_campaigns(folder / raw.get("campaigns", "campaigns.toml")),
             year_means=raw.get("year_means", "year"),
+            context_keys=tuple(raw.get("context_keys", ())),
+            sample_province=raw.get("sample_province", ""),
+            sample_period=raw.get("sample_period", ""),
         )
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as e:
         raise CatalogError(f"Loại báo cáo {folder.name} không đọc được: {e}", "bad_kind") from e

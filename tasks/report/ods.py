@@ -17,8 +17,9 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from tasks.report.archive_guard import check_archive, check_entries, read_part
 from tasks.report.sheet_scan import RowAligned, sheet_bomb
-from tasks.report.sheets import MAX_AREA, MAX_COLUMNS, MAX_ROWS, IntakeError, Sheet, keep_row, \
-    sheet_name
+from tasks.report.sheets import (
+    MAX_AREA, MAX_COLUMNS, MAX_ROWS, IntakeError, Sheet, keep_rows, sheet_name,
+)
 
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 _TABLE_NS = re.compile(rb'xmlns:(\w+)="urn:oasis:names:tc:opendocument:xmlns:table:1\.0"')
@@ -42,8 +43,9 @@ class OdsContentScan(RowAligned):
         found = _TABLE_NS.search(first)
         t = (found.group(1) if found else b"table") + b":"
         self.row_end = b"</" + t + b"table-row>"
-        self._items = re.compile(b"<" + t + rb"table(?P<table>[\s>])|<" + t
-                                 + rb"table-(?P<kind>row|column)(?=[\s/>])(?P<attrs>[^>]*?)(?P<end>/?)>")
+        self._items = re.compile(
+            b"<" + t + rb"table(?P<table>[\s>])|<" + t
+            + rb"table-(?P<kind>row|column)(?=[\s/>])(?P<attrs>[^>]*?)(?P<end>/?)>")
         self._cell = re.compile(b"<" + t + rb"(?:covered-)?table-cell(?=[\s/>])([^>]*?)(/?)>")
 
     def _scan(self, buffer: bytes) -> None:
@@ -132,9 +134,7 @@ def read_ods(data: bytes) -> list[Sheet]:
                 sheet = Sheet(sheet_name(name), merged=known.merged,
                               hidden_columns=known.hidden_columns,
                               formula_cells=known.formula_cells)
-                rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                for number, row in enumerate(rows, start=1):
-                    keep_row(sheet, number, row)
+                keep_rows(sheet, book.get_sheet_by_name(name).to_python(skip_empty_area=False))
                 sheets.append(sheet)
             return sheets
     except (CalamineError, ValueError, OverflowError) as e:

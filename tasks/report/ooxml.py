@@ -36,8 +36,6 @@ RATIO_CHECK_FROM = 1024 * 1024  # small parts compress well and cannot hurt
 
 _CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 _REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-# Index files are parsed without entities or network: DOCTYPE is refused by the lint anyway.
-_SAFE = etree.XMLParser(resolve_entities=False, no_network=True)
 
 
 @dataclass(frozen=True)
@@ -98,9 +96,15 @@ def _relationship(element, folder: str) -> Relationship:
     return Relationship(element.get("Id", ""), element.get("Type", ""), target, external)
 
 
+def safe_parser() -> etree.XMLParser:
+    """A parser that expands no entity and fetches nothing; one per call, as lxml parsers
+    must not be shared between threads."""
+    return etree.XMLParser(resolve_entities=False, no_network=True)
+
+
 def _parse_index(blob: bytes, name: str):
     try:
-        return etree.fromstring(blob, _SAFE)
+        return etree.fromstring(blob, safe_parser())
     except etree.XMLSyntaxError as e:
         raise TemplateError(f"Phần {name} của tệp Word bị hỏng: {e}", "not_docx") from e
 

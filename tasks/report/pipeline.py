@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from tasks.report import gender_equality
 from tasks.report.context import ReportOptions, common_context
@@ -17,7 +18,8 @@ from tasks.report.kinds import Campaign, Catalog, ReportKind
 from tasks.report.period import ReportingPeriod, parse_period
 from tasks.report.provinces import ProvinceAtDate
 from tasks.report.render import render_docx
-from tasks.report.validate import Validator
+from tasks.report.sheets import Workbook
+from tasks.report.validate import Dataset, Validator
 from tasks.report.workbook import read_workbook
 
 Progress = Callable[[str, int], None]
@@ -72,30 +74,41 @@ def _ignore(_stage: str, _progress: int) -> None:
     pass
 
 
+def examine(resolved: ResolvedRequest, data: bytes, progress: Progress = _ignore
+            ) -> tuple[Workbook, Dataset, dict, list[Problem]]:
+    """Read, validate and aggregate ``data``: the workbook, dataset, kind context, problems.
+
+    The same steps serve validation before submitting and the job itself. Raises
+    ``IntakeError`` when the file is refused or cannot be read at all.
+    """
+    book = read_workbook(data)
+    progress("validating", 30)
+    dataset = Validator(resolved.kind, resolved.province, resolved.period).run(book)
+    progress("aggregating", 50)
+    specific, problems = CONTEXT_BUILDERS[resolved.kind.slug](dataset, resolved.province)
+    return book, dataset, specific, dataset.problems + problems
+
+
 def compile_report(
     catalog: Catalog, request: ReportRequest, data: bytes,
     progress: Progress = _ignore, today: date | None = None,
+    template: Path | bytes | None = None,
 ) -> CompiledReport:
     """Read, validate, aggregate and render one report.
 
-    Raises ``DataError`` with every problem of the workbook, ``CatalogError`` /
-    ``PeriodError`` for a request that does not resolve, ``TemplateError`` when rendering fails.
+    ``template`` is the .docx to render with (a path or its bytes); ``None`` means the kind's
+    shipped template. Raises ``DataError`` with every problem of the workbook,
+    ``CatalogError`` / ``PeriodError`` for a request that does not resolve, ``IntakeError``
+    for an unreadable file, ``TemplateError`` when rendering fails.
     """
     resolved = resolve(catalog, request)
     progress("reading", 10)
-    book = read_workbook(data)
-    progress("validating", 30)
-    dataset = Validator(resolved.kind, resolved.province).run(book)
-    if dataset.errors:
-        raise DataError(dataset.problems)
-    progress("aggregating", 50)
-    specific, problems = CONTEXT_BUILDERS[resolved.kind.slug](dataset, resolved.province)
-    found = dataset.problems + problems
+    _book, _dataset, specific, found = examine(resolved, data, progress)
     if any(p.severity == "error" for p in found):
         raise DataError(found)
     context = common_context(resolved.kind, resolved.province, resolved.period,
                              resolved.campaign, resolved.options, today or date.today())
     context.update(specific)
     progress("rendering", 70)
-    document = render_docx(resolved.kind.template_path, context)
-    return CompiledReport(document, resolved.filename, [p for p in found])
+    document = render_docx(template or resolved.kind.template_path, context)
+    return CompiledReport(document, resolved.filename, found)

@@ -108,10 +108,15 @@ def check_units(data: Dataset) -> None:
     data.tables["units"] = kept
 
 
+def reported_units(records: list[Record]) -> set[str]:
+    """Names of the units with at least one figure (a row left blank has not reported)."""
+    return {r.values["unit"].name for r in records
+            if r.values.get("unit") and any(v for c, v in r.values.items() if c != "unit")}
+
+
 def check_missing_units(data: Dataset, province: ProvinceAtDate) -> None:
-    """Warn about the units that sent nothing (a row left blank has not reported either)."""
-    reported = {r.values["unit"].name for r in data.tables["units"]
-                if r.values.get("unit") and any(v for c, v in r.values.items() if c != "unit")}
+    """Warn about the units that sent nothing."""
+    reported = reported_units(data.tables["units"])
     missing = [u.name for u in province.units if u.name not in reported]
     if missing:
         shown = ", ".join(missing[:SHOWN_MISSING])

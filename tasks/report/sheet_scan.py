@@ -10,6 +10,7 @@ XLSX scan also lists formula cells that carry no stored result, and hidden colum
 from __future__ import annotations
 
 import re
+
 from openpyxl.utils import column_index_from_string
 
 from tasks.report.sheets import MAX_AREA, MAX_COLUMNS, MAX_ROWS, IntakeError
@@ -19,6 +20,8 @@ _ROOT = re.compile(rb"<(?:(\w+):)?worksheet\b")
 _DIMENSION = rb'<%sdimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"'
 _COL = rb"<%scol\b([^>]*)>"
 _ATTR = re.compile(rb'(\w+)="([^"]*)"')
+_PREFIXED_CELL = re.compile(rb":c[\s>/]")
+_ANY_CELL = re.compile(rb"<(?:[\w.-]+:)?c[\s>/]")
 
 
 def sheet_bomb(message: str) -> IntakeError:
@@ -57,14 +60,16 @@ class RowAligned:
 class XlsxSheetScan(RowAligned):
     """What the bytes of one worksheet part say about its extent, formulas and hidden columns.
 
-    ``explicit`` is false when some row or cell has no ``r`` reference: its position then
-    depends on its neighbours, and the extent cannot be bounded by reading references alone.
+    ``explicit`` is true when every cell is written ``<c r="A1"…`` (as Excel, LibreOffice and
+    openpyxl write them), so that the references found bound the grid calamine will build.
+    calamine also places cells it finds under another namespace prefix, with other white space
+    or without a reference; such a sheet is not explicit, and goes to the openpyxl fallback.
     ``formula_cells`` maps (row, column) to the reference of each formula cell without a result.
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self.max_row = self.max_column = self.rows = self.cells = 0
+        self.max_row = self.max_column = self.cells = 0
         self.explicit = True
         self.formula_cells: dict[tuple[int, int], str] = {}
         self.hidden_columns: set[int] = set()
@@ -72,34 +77,36 @@ class XlsxSheetScan(RowAligned):
     def _start(self, first: bytes) -> None:
         root = _ROOT.search(first[:4096])
         p = self.p = (root.group(1) + b":") if root and root.group(1) else b""
+        self.explicit = not p  # a prefixed sheet (rare) is bounded by openpyxl instead
         self.row_end = b"</" + p + b"row>"
-        self._cell_row = re.compile(b"<" + p + rb'c r="[A-Z]+(\d+)"')
-        self._wide = re.compile(b"<" + p + rb'c r="([A-Z]{2,})\d')
+        self._plain = b"<" + p + b'c r="'
+        self._cell_row = re.compile(b"<" + p + rb'c r="[A-Za-z]{1,3}(\d{1,7})"')
+        self._wide = re.compile(b"<" + p + rb'c r="([A-Za-z]{2,3})\d')
+        self._odd = re.compile(b"<" + p + rb'c(?:[>/\t\n\r]| (?!r="))')
         self._dimension = re.compile(_DIMENSION % p)
         self._col = re.compile(_COL % p)
         self._formula = re.compile(b"<" + p + rb"f[ >/]")
         self._value = re.compile(b"<" + p + rb"v>([^<]*)<")
         self._ref = re.compile(b"<" + p + rb'c r="([A-Z]+)(\d+)"')
-        # A cell whose first attribute is not its reference ("r").
-        self._bare_cell = re.compile(b"<" + p + rb'c(?:>| (?!r="))')
 
     def _scan(self, buffer: bytes) -> None:
-        p = self.p
         if self.max_row == 0 and b"dimension" in buffer[:8192]:
             self._check_dimension(buffer[:8192])
-        if b"<" + p + b"cols>" in buffer:
+        if b"<" + self.p + b"cols>" in buffer:
             self._hidden(buffer)
-        if self.explicit and self._bare_cell.search(buffer):
+        # Cells hold their own row in their reference, and calamine places them by it.
+        rows = self._cell_row.findall(buffer)
+        if self.explicit and (len(rows) != buffer.count(self._plain)
+                              or self._odd.search(buffer) or _PREFIXED_CELL.search(buffer)):
             self.explicit = False
         if not self.explicit:  # counted only for the openpyxl fallback's cap
-            self.cells += buffer.count(b"<" + p + b"c ") + buffer.count(b"<" + p + b"c>")
-            self.rows += buffer.count(b"<" + p + b"row ") + buffer.count(b"<" + p + b"row>")
-        # Cells hold their own row in their reference, and calamine places them by it.
-        self.max_row = max(self.max_row, max(map(int, self._cell_row.findall(buffer)), default=0))
-        if self.max_column < 26 and b"<" + p + b'c r="' in buffer:
+            self.cells += len(_ANY_CELL.findall(buffer))
+        self.max_row = max(self.max_row, max(map(int, rows), default=0))
+        if self.max_column < 26 and rows:
             self.max_column = 26  # one-letter columns: bounded without looking at each cell
         for letters in set(self._wide.findall(buffer)):
-            self.max_column = max(self.max_column, column_index_from_string(letters.decode()))
+            self.max_column = max(self.max_column,
+                                  column_index_from_string(letters.decode().upper()))
         self._check_extent()
         if self._formula.search(buffer):
             self._formulas(buffer)
@@ -116,7 +123,7 @@ class XlsxSheetScan(RowAligned):
                             f"{MAX_ROWS:,} dòng × {MAX_COLUMNS} cột; không đọc.".replace(",", "."))
 
     def _check_extent(self) -> None:
-        rows = max(self.rows, self.max_row)
+        rows = self.max_row
         if rows > MAX_ROWS:
             raise sheet_bomb(f"Trang tính có dữ liệu tới dòng {rows:,}, vượt giới hạn {MAX_ROWS:,} "
                         "dòng; hãy tách tệp.".replace(",", "."))
@@ -124,7 +131,8 @@ class XlsxSheetScan(RowAligned):
             raise sheet_bomb(f"Trang tính có dữ liệu tới cột thứ {self.max_column}, vượt giới hạn "
                         f"{MAX_COLUMNS} cột.")
         if rows * max(self.max_column, 1) > MAX_AREA:
-            raise sheet_bomb("Vùng dữ liệu của trang tính quá lớn (số dòng × số cột); hãy tách tệp.")
+            raise sheet_bomb("Vùng dữ liệu của trang tính quá lớn (số dòng × số cột); "
+                             "hãy tách tệp.")
 
     def _hidden(self, buffer: bytes) -> None:
         for attributes in self._col.findall(buffer):

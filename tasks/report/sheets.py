@@ -6,6 +6,7 @@ booleans or ``None`` for a blank; text is left as typed (the column parsers clea
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,22 +68,26 @@ def too_many_columns(sheet: str, where: str = "") -> IntakeError:
 _BLANK = {"": None}
 
 
-def keep_row(sheet: Sheet, number: int, values: list[Any]) -> None:
-    """Append row ``number`` to ``sheet`` unless it is blank; raises ``IntakeError`` past the caps.
+def keep_rows(sheet: Sheet, rows: Iterable[list[Any]], first: int = 1) -> None:
+    """Append the non-blank ``rows`` (numbered from ``first``) to ``sheet``.
 
     Empty strings become ``None``; a cell of spaces only is kept as typed (the column parsers
-    read it as blank) since checking every cell for it here would cost more than it saves.
+    read it as blank), since checking every cell for it here would cost more than it saves.
+    Raises ``IntakeError`` past ``MAX_ROWS`` rows or ``MAX_COLUMNS`` filled columns.
     """
-    if number > MAX_ROWS:
-        raise too_many_rows(sheet.name)
-    values = list(map(_BLANK.get, values, values))  # "" → None, in C rather than per cell
-    if len(values) > MAX_COLUMNS:
-        if values.count(None) != len(values) - len(values[:MAX_COLUMNS]) + \
-                values[:MAX_COLUMNS].count(None):
-            raise too_many_columns(sheet.name)
-        del values[MAX_COLUMNS:]
-    if values.count(None) != len(values):
-        sheet.rows.append((number, values))
+    blank, append = _BLANK.get, sheet.rows.append
+    for number, row in enumerate(rows, first):
+        if number > MAX_ROWS:
+            raise too_many_rows(sheet.name)
+        values = list(map(blank, row, row))  # "" → None, in C rather than per cell
+        size = len(values)
+        if size > MAX_COLUMNS:
+            if values[MAX_COLUMNS:].count(None) != size - MAX_COLUMNS:
+                raise too_many_columns(sheet.name)
+            del values[MAX_COLUMNS:]
+            size = MAX_COLUMNS
+        if values.count(None) != size:
+            append((number, values))
 
 
 def sheet_name(name: str) -> str:

@@ -16,6 +16,8 @@ from tasks.report.template_ast import ast_findings
 from tasks.report.template_tags import Tag
 
 BLOCKS = {"if", "for", "with", "filter", "macro", "call", "autoescape", "block", "raw"}
+# Cell tags docxtpl itself turns into XML before Jinja sees the part (merges, span, shading).
+DOCXTPL_TAGS = {"vm", "hm", "colspan", "cellbg"}
 MAX_LOOP_DEPTH = 3
 MAX_BLOCK_DEPTH = 30  # far beyond any report; deeper nesting exhausts Jinja's parser
 _KEYWORD = re.compile(r"\{%[-+]?\s*(\w+)")
@@ -67,8 +69,8 @@ def _placement(tag: Tag) -> list[LintFinding]:
 
 def _compiled(tag: Tag, env: jinja2.Environment, findings: list) -> nodes.Template | None:
     word = keyword(tag)
-    if tag.jinja.startswith("{#") or (word or "").startswith("end"):
-        return None
+    if tag.jinja.startswith("{#") or (word or "").startswith("end") or word in DOCXTPL_TAGS:
+        return None  # left to the check of the whole part
     source = tag.jinja
     if _opens_block(tag, word):
         source += "{% end" + word + " %}"

@@ -10,7 +10,6 @@ access to internals, costly loops and powers, and names the data does not provid
 from __future__ import annotations
 
 import difflib
-import pyexpat
 import re
 from collections.abc import Iterable
 
@@ -23,14 +22,13 @@ from tasks.report.errors import TemplateError
 from tasks.report.tag_rules import LintFinding, check_tags
 from tasks.report.template_engine import template_sources
 from tasks.report.template_env import make_environment
-from tasks.report.template_runtime import check_well_formed
-from tasks.report.template_tags import TAG, PartTags, core_tags, wordml_tags
+from tasks.report.template_structure import structure_problems
+from tasks.report.template_tags import PartTags, Tag, core_tags, wordml_tags
 
 __all__ = ["LintFinding", "format_lint", "lint_template"]
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
-_SAFE = etree.XMLParser(resolve_entities=False, no_network=True)
 _DANGEROUS_FIELD = re.compile(r"^\s*(DDEAUTO|DDE|INCLUDETEXT|INCLUDEPICTURE|INCLUDE|IMPORT|LINK)\b",
                               re.IGNORECASE)
 _STORY_TYPES = (ooxml.CT_MAIN, ooxml.CT_HEADER, ooxml.CT_FOOTER, ooxml.CT_FOOTNOTES,
@@ -157,14 +155,14 @@ def _content(package: ooxml.Package, allowed: set[str] | None) -> list[LintFindi
             checked, names = check_tags(tags.tags, env)
             part += checked
             if not any(f.code in _STOPS for f in part):
-                part += _whole_part(name, sources[name].source, env, allowed, names)
+                part += _whole_part(name, sources[name].source, env, allowed, names, tags.tags)
         found += part
     return found
 
 
 def _parse(package: ooxml.Package, name: str) -> etree._Element:
     try:
-        return etree.fromstring(package.blobs[name], _SAFE)
+        return etree.fromstring(package.blobs[name], ooxml.safe_parser())
     except etree.XMLSyntaxError as e:
         raise TemplateError(f"Phần {name} không phải XML hợp lệ: {e}", "not_docx") from e
 
@@ -192,7 +190,7 @@ def _broken(tags: PartTags) -> list[LintFinding]:
 
 
 def _whole_part(name: str, source: str, env: jinja2.Environment, allowed: set[str] | None,
-                names: dict[str, str]) -> list[LintFinding]:
+                names: dict[str, str], tags: list[Tag]) -> list[LintFinding]:
     """What only the whole part shows: syntax across tags, names the data lacks."""
     try:
         tree = env.parse(source)
@@ -203,7 +201,7 @@ def _whole_part(name: str, source: str, env: jinja2.Environment, allowed: set[st
         return [LintFinding("jinja_syntax", f"Sai cú pháp: {e.message} (gần «{near}»).", name)]
     except RecursionError:
         return [LintFinding("too_costly", "Các khối lồng nhau quá sâu.", name)]
-    found = _structure(name, source)
+    found = _structure(name, source, tags)
     if allowed is None:
         return found
     unknown = sorted(meta.find_undeclared_variables(tree) - allowed)
@@ -212,23 +210,22 @@ def _whole_part(name: str, source: str, env: jinja2.Environment, allowed: set[st
                     for n in unknown]
 
 
-def _structure(name: str, source: str) -> list[LintFinding]:
-    """Whether the part stays well-formed XML with every branch taken and values as text.
+def _structure(name: str, source: str, tags: list[Tag]) -> list[LintFinding]:
+    """Blocks whose XML is not whole, placed at the paragraph of the tag where it shows."""
+    found = []
+    for problem in structure_problems(source):
+        same = [t for t in tags if _tag_key(t.jinja) == _tag_key(problem.tag)]
+        location = same[problem.occurrence - 1].location if len(same) >= problem.occurrence \
+            else name
+        found.append(LintFinding("tag_breaks_xml", f"Thẻ «{problem.tag}»: {problem.reason}; "
+                                 "kiểm tra vị trí các thẻ {%p, {%tr, {%tc, {%- và -%} (mỗi "
+                                 "khối phải mở và đóng trong cùng cấp đoạn, hàng, ô).", location))
+    return found
 
-    docxtpl moves tags around the XML ({%p, {%tr, {%-, -%}); a tag in the wrong place then
-    cuts an element in two, which the render would report only with the data that takes that
-    branch.
-    """
-    skeleton = TAG.sub("", source)
-    try:
-        check_well_formed(skeleton.encode("utf-8"))
-    except pyexpat.ExpatError as e:
-        line = skeleton.splitlines()[e.lineno - 1] if e.lineno else ""
-        near = re.sub(r"<[^>]+>", "", line).strip()[:80]
-        return [LintFinding("tag_breaks_xml", "Thẻ điều khiển đặt sai chỗ làm hỏng cấu trúc văn "
-                            f"bản Word (gần «{near}»): kiểm tra các thẻ {{%p, {{%tr, {{%- và -%}}.",
-                            name)]
-    return []
+
+def _tag_key(tag: str) -> str:
+    """A tag without spaces or docxtpl's "-" merge marks, to match it after docxtpl moved it."""
+    return re.sub(r"\s+", "", re.sub(r"^(\{[%{])-|-(?=[%}]\}$)", r"\1", tag))
 
 
 def _suggestion(name: str, allowed: set[str]) -> str:

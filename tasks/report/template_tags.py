@@ -8,7 +8,9 @@ Tags are read from the text of each paragraph, joined across runs as docxtpl joi
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from lxml import etree
 
@@ -96,15 +98,14 @@ def _owner(element: etree._Element) -> etree._Element | None:
 
 
 def _read_paragraph(paragraph, texts: list, location: str, found: PartTags) -> None:
-    joined, owners = "", []
-    for t in texts:
-        joined += t.text or ""
-        owners += [t] * len(t.text or "")
+    starts = list(accumulate((len(t.text or "") for t in texts[:-1]), initial=0))
+    joined = "".join(t.text or "" for t in texts)
     for match in TAG.finditer(joined):
         if not _closed(match.group()):
             found.broken.append((location, joined.strip()))
             continue
-        spanned = {owners[i].getparent().getparent() for i in range(*match.span())}
+        first, last = (bisect_right(starts, i) - 1 for i in (match.start(), match.end() - 1))
+        spanned = {t.getparent().getparent() for t in texts[first:last + 1]}
         if len(spanned) > 1:  # runs in different parents: docxtpl's join breaks the XML
             found.broken.append((location, match.group()))
             continue

@@ -43,7 +43,7 @@ def strip_xml_illegal(text: str) -> str:
 
 
 def legacy_encoding(text: str) -> str | None:
-    """``"TCVN3"`` or ``"VNI"`` when ``text`` was typed with a legacy Vietnamese font, else ``None``."""
+    """``"TCVN3"`` or ``"VNI"`` when ``text`` was typed with a legacy font, else ``None``."""
     if text.isascii() or _LEGACY_MARKS.isdisjoint(text) or _UNICODE_VIETNAMESE.search(text):
         return None
     return "VNI" if _VNI_PAIR.search(text) else "TCVN3"

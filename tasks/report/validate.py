@@ -161,7 +161,8 @@ class Validator:
         index, positions = header
         data.sheet_names[spec.key] = sheet.name
         header_row, header_values = sheet.rows[index]
-        self._header_findings(sheet, positions, header_row, header_values, data)
+        labels = {pos: spec.column(code).label for pos, code in positions.items()}
+        self._header_findings(sheet, labels, header_row, header_values, data)
         body = sheet.rows[index + 1:]
         # The downloaded workbook repeats the column codes under the Vietnamese labels.
         while body and is_code_row(body[0][1], positions):
@@ -180,20 +181,20 @@ class Validator:
             data.problems.extend(check_totals(records))
             data.tables[spec.key] = records
 
-    def _header_findings(self, sheet, positions, header_row, header_values, data) -> None:
+    def _header_findings(self, sheet, labels, header_row, header_values, data) -> None:
+        """Unknown and hidden columns (warnings), formula cells without a result (errors)."""
         for pos, value in enumerate(header_values):
-            if value is not None and pos not in positions:
+            if value is not None and pos not in labels:
                 data.problems.append(Problem(
                     "unknown_column", f"Cột «{value}» không được dùng và sẽ bị bỏ qua.",
                     sheet.name, f"{get_column_letter(pos + 1)}{header_row}", "warning"))
-        for pos in sorted(positions):
+        for pos, label in sorted(labels.items()):
             if pos + 1 in sheet.hidden_columns:
                 data.problems.append(Problem(
-                    "hidden_column", f"Cột «{header_values[pos]}» đang bị ẩn; số liệu trong cột "
-                    "vẫn được tính.", sheet.name, f"{get_column_letter(pos + 1)}{header_row}",
-                    "warning"))
+                    "hidden_column", f"Cột «{label}» đang bị ẩn; số liệu trong cột vẫn được "
+                    "tính.", sheet.name, f"{get_column_letter(pos + 1)}{header_row}", "warning"))
         for (row, column), ref in sorted(sheet.formula_cells.items()):
-            if row > header_row and column - 1 in positions:
+            if row > header_row and column - 1 in labels:
                 data.problems.append(Problem(
                     "formula_without_value", "Ô có công thức nhưng tệp không lưu kết quả tính "
                     "(tệp do chương trình khác tạo ra). Hãy mở tệp bằng Excel hoặc LibreOffice, "
@@ -228,7 +229,9 @@ class Validator:
                                             f"{letter}{number}"))
                     values[code] = None
             missing = [c for c in required if values[c[0]] == ""]
-            if missing and row_is_blank(raw):
+            if values.get("unit") is TOTAL_ROW:
+                missing = []  # a typed totals row: dropped later with a warning
+            elif missing and row_is_blank(raw):
                 continue  # a row of spaces only
             for _code, _pos, _parse, label, letter in missing:
                 problems.append(Problem("missing_value", f"Thiếu «{label}».", sheet,
@@ -245,7 +248,8 @@ class Validator:
             except ValueProblem as p:
                 found = self._units[raw] = p
         if isinstance(found, ValueProblem):
-            raise found
+            # A fresh exception each time: re-raising one object would grow its traceback.
+            raise ValueProblem(found.code, found.message)
         return found
 
     def _match_unit(self, raw: Any):

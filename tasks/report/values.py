@@ -75,6 +75,8 @@ def _slow_count(value: Any) -> int:
 
 
 def _whole(number: Decimal, shown: Any) -> int:
+    if isinstance(shown, float) and shown.is_integer():
+        shown = int(shown)  # spreadsheet readers give whole numbers as floats: show "-3"
     if number < 0:
         raise ValueProblem("negative_number", f"Số «{shown}» âm; chỉ nhận số không âm.")
     if number != number.to_integral_value():
@@ -156,7 +158,7 @@ def _text_date(value: str) -> date | None:
     if not text:
         return None
     parts = text.split("/")
-    if len(parts) == 3 and len(parts[2]) == 4 and all(p.isdigit() for p in parts):
+    if len(parts) == 3 and len(parts[2]) == 4 and text.replace("/", "").isdigit():
         try:  # dd/mm/yyyy, the usual way, without the regular expression
             return date(int(parts[2]), int(parts[1]), int(parts[0]))
         except ValueError:

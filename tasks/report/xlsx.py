@@ -24,7 +24,9 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 
 from tasks.report.archive_guard import Entry, check_archive, check_entries, read_part
 from tasks.report.sheet_scan import XlsxSheetScan
-from tasks.report.sheets import IntakeError, Sheet, keep_row, sheet_name
+from tasks.report.sheets import (
+    MAX_AREA, MAX_COLUMNS, MAX_ROWS, IntakeError, Sheet, keep_rows, sheet_name,
+)
 
 MAX_FALLBACK_CELLS = 500_000
 _REL_ID = "}id"
@@ -59,6 +61,8 @@ def sheet_parts(data: bytes, entries: list[Entry]) -> list[tuple[str, str]]:
             continue
         rel = next((v for k, v in element.attrib.items() if k.endswith(_REL_ID)), None)
         target = targets.get(rel, "")
+        if not target.lower().endswith(".xml"):
+            raise _corrupt(f"trang «{element.get('name', '')}» trỏ tới «{target}»")
         path = target.lstrip("/") if target.startswith("/") else \
             posixpath.normpath(posixpath.join("xl", target))
         parts.append((element.get("name", ""), path))
@@ -77,13 +81,16 @@ def read_xlsx(data: bytes) -> list[Sheet]:
     entries = check_entries(data)
     _refuse_macros(data, entries)
     parts = sheet_parts(data, entries)
-    wanted = {path for _, path in parts}
-    scans = check_archive(data, entries, lambda n: XlsxSheetScan() if n in wanted else None)
+    # Every XML part is scanned as a possible sheet, not only the ones the relationships name
+    # as resolved here: calamine resolves them its own way ("xl/worksheets/../x.xml" is a
+    # legal member name), and a sheet it reads must never have escaped the scan.
+    scans = check_archive(data, entries, lambda n: XlsxSheetScan()
+                          if n.lower().endswith(".xml") else None)
     by_name = {name: scans.get(path) for name, path in parts}
-    if all(s is None or s.explicit for s in by_name.values()):
+    if all(s.explicit or s.cells == 0 for s in scans.values()):
         sheets = _read_calamine(data, by_name)
     else:
-        sheets = _read_openpyxl(data, by_name)
+        sheets = _read_openpyxl(data, by_name, sum(s.cells for s in scans.values()))
     return sheets
 
 
@@ -96,8 +103,7 @@ def _read_calamine(data: bytes, scans: dict[str, XlsxSheetScan | None]) -> list[
                     continue
                 source = book.get_sheet_by_name(meta.name)
                 sheet = Sheet(sheet_name(meta.name), merged=source.merged_cell_ranges or [])
-                for number, row in enumerate(source.to_python(skip_empty_area=False), start=1):
-                    keep_row(sheet, number, row)
+                keep_rows(sheet, source.to_python(skip_empty_area=False))
                 _attach(sheet, scans.get(meta.name))
                 sheets.append(sheet)
             return sheets
@@ -120,19 +126,25 @@ def _load(data: bytes, data_only: bool):
         raise _corrupt(e) from e
 
 
-def _read_openpyxl(data: bytes, scans: dict[str, XlsxSheetScan | None]) -> list[Sheet]:
-    if sum(s.cells for s in scans.values() if s is not None) > MAX_FALLBACK_CELLS:
+def _read_openpyxl(data: bytes, scans: dict[str, XlsxSheetScan | None],
+                   cells: int) -> list[Sheet]:
+    if cells > MAX_FALLBACK_CELLS:
         raise IntakeError("Bảng tính ghi ô không kèm địa chỉ và có quá nhiều ô; hãy mở bằng "
                           "Excel hoặc LibreOffice, lưu lại rồi tải lên.", "sheet_too_large")
     values = _load(data, data_only=True)
     formulas = _load(data, data_only=False)
     sheets = []
     for ws in values.worksheets:
+        # openpyxl keeps cells sparse, but iterating rows walks the whole rectangle.
+        if ws.max_row > MAX_ROWS or ws.max_column > MAX_COLUMNS or \
+                ws.max_row * ws.max_column > MAX_AREA:
+            raise IntakeError(f"Trang «{ws.title}» có vùng dữ liệu vượt giới hạn "
+                              f"{MAX_ROWS:,} dòng × {MAX_COLUMNS} cột.".replace(",", "."),
+                              "sheet_too_large")
         sheet = Sheet(sheet_name(ws.title))
         sheet.merged = [((r.min_row - 1, r.min_col - 1), (r.max_row - 1, r.max_col - 1))
                         for r in ws.merged_cells.ranges]
-        for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
-            keep_row(sheet, number, list(row))
+        keep_rows(sheet, ws.iter_rows(values_only=True))
         scan = scans.get(ws.title)
         sheet.hidden_columns = scan.hidden_columns if scan else set()
         sheet.formula_cells = {

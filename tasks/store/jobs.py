@@ -83,13 +83,16 @@ class JobStore:
         with self.session() as s:
             return s.get(Job, job_id)
 
-    def page(self, page: int, per_page: int) -> Page:
-        """The jobs of page ``page`` (1-based), newest first."""
+    def page(self, page: int, per_page: int, agency: str | None = None) -> Page:
+        """The jobs of page ``page`` (1-based), newest first: only those of ``agency`` when
+        it is given, every job when it is ``None``."""
         page = max(1, page)
+        scope = [Job.agency == agency] if agency is not None else []
         with self.session() as s:
-            total = s.scalar(select(func.count()).select_from(Job)) or 0
+            total = s.scalar(select(func.count()).select_from(Job).where(*scope)) or 0
             rows = s.scalars(
                 select(Job)
+                .where(*scope)
                 .order_by(Job.created_at.desc(), Job.id)
                 .offset((page - 1) * per_page)
                 .limit(per_page)

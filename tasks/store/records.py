@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import JSON, DateTime, Integer, String, TypeDecorator, create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -82,6 +83,7 @@ class Job(Base):
     document_size: Mapped[int | None] = mapped_column(Integer, nullable=True)
     document_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
+    template_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     agency: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     created_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     request_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -91,6 +93,19 @@ class Job(Base):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class TemplateVersion(Base):
+    """A template uploaded for a report kind; the newest active one is used for new jobs."""
+
+    __tablename__ = "template_versions"
+
+    slug: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    file_key: Mapped[str] = mapped_column(String(255))
+    uploaded_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    active: Mapped[bool] = mapped_column(default=True)
 
 
 class IdempotencyKey(Base):
@@ -126,5 +141,10 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _tune_sqlite)
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    Base.metadata.create_all(engine)
+    try:
+        Base.metadata.create_all(engine)
+    except (OperationalError, ProgrammingError, IntegrityError):
+        # Two processes opening a new database at once: the other one created a table between
+        # our check and our CREATE. A second pass finds everything and creates the rest.
+        Base.metadata.create_all(engine)
     return engine

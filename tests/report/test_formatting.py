@@ -248,3 +248,8 @@ def test_filters_registry_holds_every_public_function_by_name():
                 "count", "approx", "unit_nouns", "ratio", "by_sex", "female_share", "join_names"}
     assert set(f.FILTERS) == expected
     assert all(f.FILTERS[name] is getattr(f, name) for name in expected)
+
+
+@pytest.mark.parametrize("value", [0, 7, 999, 1000, 1090, 56805, 1234567890, -5000, 10**15])
+def test_num_integer_fast_path_agrees_with_babel(value):
+    assert f.num(value) == format_decimal(value, format="#,##0", locale="vi")

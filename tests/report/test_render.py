@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import zipfile
 from collections.abc import Callable
 from datetime import date
@@ -108,7 +109,7 @@ def with_footer(data: bytes, text: str) -> bytes:
 
 def in_header(text: str) -> Callable[[str], str]:
     """An edit of header1.xml that adds a run holding ``text`` to its paragraph."""
-    return lambda xml: xml.replace("</w:pPr></w:p>", f"</w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>")
+    return lambda xml: xml.replace("</w:p>", f"<w:r><w:t>{text}</w:t></w:r></w:p>", 1)
 
 
 def parts(data: bytes) -> dict[str, bytes]:
@@ -337,8 +338,8 @@ def _placed(where: str, text: str) -> bytes:
         return edit_docx(data, {"word/header1.xml": in_header(text)})
     if where == "footer":
         return with_footer(data, text)
-    return edit_docx(data, {"docProps/core.xml": lambda x: x.replace(
-        "Báo cáo kết quả Tháng hành động vì bình đẳng giới (mẫu)", text)})
+    return edit_docx(data, {"docProps/core.xml": lambda x: re.sub(
+        "<dc:title>.*?</dc:title>", f"<dc:title>{text}</dc:title>", x)})
 
 
 PLACES = ["body paragraph", "table row loop", "header", "footer", "core title"]

@@ -14,11 +14,13 @@ import zipfile
 import pytest
 
 from tasks.report import ooxml
+from tasks.report.errors import TemplateError
+from tasks.report.render import render_docx
 from tasks.report.template_lint import LintFinding, format_lint, lint_template
 from tasks.settings import REPO_ROOT
 from tests.report.test_render import (
     ESCAPES, PLACES, TEMPLATE, _payload, _placed, build_sample_context, edit_docx,
-    first_paragraph, in_header, paragraph, with_footer,
+    first_paragraph, in_header, paragraph, parts, render_plain_docxtpl, with_footer,
 )
 
 BODY = "word/document.xml"
@@ -243,6 +245,33 @@ def test_end_without_opening(shipped, context):
 def test_else_outside_a_block(shipped, context):
     data = edit_docx(shipped, {BODY: first_paragraph("{%p else %}")})
     assert only(lint(data, context), "unbalanced_block").location == f"{BODY}, đoạn 1"
+
+
+def test_block_that_cuts_a_paragraph(shipped, context):
+    # "{%-" makes docxtpl glue the tag to the previous paragraph's text: the loop then
+    # repeats an opened, unclosed paragraph, which no data can render into valid XML.
+    loop = (paragraph("{%p for u in units %}") + paragraph("Đơn vị {{ u.name }}")
+            + paragraph("{%- endfor %}"))
+    data = edit_docx(shipped, body_start(loop))
+    assert only(lint(data, context), "tag_breaks_xml").location == f"{BODY}, đoạn 3"
+    with pytest.raises(TemplateError) as e:
+        render_docx(data, context)
+    assert e.value.code == "template_xml"
+
+
+def test_docxtpl_cell_tags_pass_and_render_as_docxtpl(shipped, context):
+    def row(*texts):
+        return "<w:tr>" + "".join(f'<w:tc><w:tcPr><w:tcW w:w="2000" w:type="dxa"/></w:tcPr>'
+                                  f"{paragraph(t)}</w:tc>" for t in texts) + "</w:tr>"
+    table = ('<w:tbl><w:tblGrid>' + '<w:gridCol w:w="2000"/>' * 3 + "</w:tblGrid>"
+             + row("{%tr for r in recipients %}", "", "")
+             + row("{% vm %}{{ agency.name }}", "{{ r }}", "x") + row("{%tr endfor %}", "", "")
+             + row("{%tc for r in recipients %}", "{% hm %}{{ r }}", "{%tc endfor %}")
+             + row("{% colspan 2 %}a", "b", "{% cellbg 'FFFF00' %}c") + "</w:tbl>")
+    data = edit_docx(shipped, body_start(table))
+    assert lint(data, context) == []
+    ours = parts(render_docx(data, context))["word/document.xml"]
+    assert ours == parts(render_plain_docxtpl(data, context))["word/document.xml"]
 
 
 def test_paragraph_tag_with_other_text(shipped, context):

@@ -201,3 +201,25 @@ def test_check_passes_a_generated_report_and_lists_deviations(tmp_path, monkeypa
     not_docx = tmp_path / "x.docx"
     not_docx.write_bytes(b"plain text")
     assert CliRunner().invoke(main, ["check", str(not_docx)]).exit_code == 2
+
+
+def test_templates_check_passes_the_shipped_template_and_locates_problems(tmp_path, monkeypatch):
+    import zipfile
+
+    monkeypatch.setenv("REPORTGEN_DATA_DIR", str(tmp_path / "var"))
+    shipped = REPO_ROOT / "doc_templates" / "gender-equality-month" / "template.docx"
+    result = CliRunner().invoke(main, ["templates", "check", str(shipped)])
+    assert result.exit_code == 0, result.output
+    broken = tmp_path / "broken.docx"
+    with zipfile.ZipFile(shipped) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"{{ totals.launch_events|count }}",
+                                    b"{{ totals.launch_events|count }}{{ totalz }}", 1)
+            target.writestr(item, data)
+    result = CliRunner().invoke(main, ["templates", "check", str(broken),
+                                       "--template", "gender-equality-month"])
+    assert result.exit_code == 1
+    assert "[unknown_variable] word/document.xml, đoạn" in result.output
+    assert "totalz" in result.output

@@ -63,21 +63,41 @@ def test_api_submit_to_download_reproduces_the_seed_report(worker, client):
         assert figure in text
 
 
-def test_bad_workbook_fails_with_errors_naming_cells(worker, client):
+def _bad_workbook() -> bytes:
     book = load_workbook(SAMPLE)
     book["Đơn vị"]["D4"] = -3
     book["Đơn vị"]["A5"] = "huyện Không Có"
     book["Cấp tỉnh"]["A3"] = "bay lượn"
     out = io.BytesIO()
     book.save(out)
-    job = poll(client, submit(client, out.getvalue()).get_json()["status_url"])
-    assert job["status"] == "failed"
-    cells = {(e["code"], e["sheet"], e["cell"]) for e in job["errors"]}
+    return out.getvalue()
+
+
+def test_bad_workbook_is_refused_with_errors_naming_cells(client, runtime):
+    before = runtime.jobs.page(1, 1).total
+    response = submit(client, _bad_workbook())
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid_data"
+    cells = {(e["code"], e.get("sheet"), e.get("cell")) for e in error["details"]}
     assert ("negative_number", "Đơn vị", "D4") in cells
     assert ("unknown_unit", "Đơn vị", "A5") in cells
     assert ("unknown_activity", "Cấp tỉnh", "A3") in cells
-    assert job["document"] is None
-    assert client.get(f"/api/v1/jobs/{job['id']}/document").status_code == 409
+    assert runtime.jobs.page(1, 1).total == before
+
+
+def test_web_form_lists_the_cells_of_a_bad_workbook(settings):
+    from service import create_app
+
+    client = create_app(settings).test_client()
+    page = client.get("/").get_data(as_text=True)
+    response = client.post("/", data={
+        "csrf_token": _csrf(page), "template": "gender-equality-month", "province": "hoa-binh",
+        "period": "2023", "data": (io.BytesIO(_bad_workbook()), "bad.xlsx"),
+    }, content_type="multipart/form-data")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "<td>Đơn vị</td><td>D4</td>" in html and "<td>Cấp tỉnh</td><td>A3</td>" in html
 
 
 def test_duplicate_delivery_writes_one_document(worker, app, client, runtime):

@@ -1,0 +1,109 @@
+"""Validation from the outside: ``POST /api/v1/validate``, the 422 of ``POST /api/v1/jobs`` for
+invalid data (nothing created), and ``reportgen validate``."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from service.cli import main
+from tests.conftest import SAMPLE
+from tests.report.intake_files import with_big_sheet
+
+FIELDS = {"template": "gender-equality-month", "province": "hoa-binh", "period": "2023"}
+JOB = ["--template", "gender-equality-month", "--province", "hoa-binh", "--period", "2023"]
+
+
+def _bad_workbook() -> bytes:
+    book = load_workbook(SAMPLE)
+    book["Đơn vị"]["E6"] = "mười"
+    book["Đơn vị"]["A7"] = "huyện Không Có"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _post(client, path: str, data: bytes | None, **fields):
+    form = {**FIELDS, **fields}
+    if data is not None:
+        form["data"] = (io.BytesIO(data), "so-lieu.xlsx")
+    return client.post(path, data=form, content_type="multipart/form-data")
+
+
+def _snapshot(runtime):
+    uploads = runtime.files.root / "uploads"
+    files = sorted(p.name for p in uploads.glob("*")) if uploads.exists() else []
+    return runtime.jobs.page(1, 1).total, files
+
+
+def test_validate_endpoint_answers_200_with_the_findings(client, runtime):
+    before = _snapshot(runtime)
+    body = _post(client, "/api/v1/validate", SAMPLE.read_bytes()).get_json()
+    assert body["valid"] is True and body["errors"] == []
+    assert body["summary"]["totals"]["launch_male"] == 1090
+    bad = _post(client, "/api/v1/validate", _bad_workbook())
+    assert bad.status_code == 200
+    found = {(e["code"], e["sheet"], e["cell"]) for e in bad.get_json()["errors"]}
+    assert found == {("not_a_number", "Đơn vị", "E6"), ("unknown_unit", "Đơn vị", "A7")}
+    assert bad.get_json()["valid"] is False
+    assert _snapshot(runtime) == before
+
+
+@pytest.mark.parametrize("fields, data, status, code", [
+    ({"template": "no-such-report"}, SAMPLE.read_bytes(), 422, "unknown_template"),
+    ({}, None, 400, "missing_file"),
+    ({}, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "Workbook".encode("utf-16-le"), 415,
+     "legacy_xls"),
+])
+def test_validate_endpoint_refuses_requests_that_cannot_be_valid(client, fields, data, status,
+                                                                  code):
+    response = _post(client, "/api/v1/validate", data, **fields)
+    assert response.status_code == status
+    assert response.get_json()["error"]["code"] == code
+
+
+def test_job_with_invalid_data_is_422_and_creates_nothing(client, runtime):
+    before = _snapshot(runtime)
+    response = _post(client, "/api/v1/jobs", _bad_workbook())
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid_data"
+    cells = {(d["code"], d.get("sheet"), d.get("cell")) for d in error["details"]}
+    assert ("not_a_number", "Đơn vị", "E6") in cells
+    assert _snapshot(runtime) == before
+
+
+def test_job_with_a_zip_bomb_is_422_before_anything_is_stored(client, runtime):
+    before = _snapshot(runtime)
+    response = _post(client, "/api/v1/jobs", with_big_sheet(SAMPLE.read_bytes(), 110))
+    assert response.status_code == 422
+    assert response.get_json()["error"]["details"][0]["code"] == "archive_too_large"
+    assert _snapshot(runtime) == before
+
+
+def test_cli_validate_exit_codes(tmp_path, monkeypatch):
+    monkeypatch.setenv("REPORTGEN_DATA_DIR", str(tmp_path / "var"))
+    ok = CliRunner().invoke(main, ["validate", *JOB, "--data", str(SAMPLE)])
+    assert ok.exit_code == 0, ok.output
+    assert "10/10 đơn vị" in ok.output
+    bad_path = tmp_path / "bad.xlsx"
+    bad_path.write_bytes(_bad_workbook())
+    bad = CliRunner().invoke(main, ["validate", *JOB, "--data", str(bad_path)])
+    assert bad.exit_code == 1
+    assert "[not_a_number] Đơn vị E6:" in bad.output
+    assert "[unknown_unit] Đơn vị A7:" in bad.output
+    usage = CliRunner().invoke(main, ["validate", *JOB[:2], "--period", "2019",
+                                      "--data", str(SAMPLE)])
+    assert usage.exit_code == 2 and "unknown_campaign_year" in usage.output
+
+
+def test_cli_validate_json(tmp_path, monkeypatch):
+    import json
+
+    monkeypatch.setenv("REPORTGEN_DATA_DIR", str(tmp_path / "var"))
+    result = CliRunner().invoke(main, ["validate", *JOB, "--data", str(SAMPLE), "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["summary"]["units"] == {"reported": 10, "total": 10}
