@@ -7,6 +7,7 @@ a free port with a fresh data folder, so runs do not see each other's jobs.
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -48,9 +49,11 @@ class Service:
 
     def __enter__(self) -> Service:
         reportgen = str(Path(sys.executable).with_name("reportgen"))
-        self.process = subprocess.Popen([reportgen, "run"], env=self.env, cwd=self.folder,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                        start_new_session=True)
+        self.log = Path(self.folder) / "run.log"
+        with self.log.open("wb") as out:
+            self.process = subprocess.Popen([reportgen, "run"], env=self.env, cwd=self.folder,
+                                            stdout=out, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -60,17 +63,19 @@ class Service:
                 time.sleep(0.2)
         raise RuntimeError("reportgen run did not come up")
 
-    def cpu_seconds(self) -> float:
-        """CPU time used so far by the whole process tree (Redis, worker, web)."""
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time used so far by the process tree, by part: web, worker, redis, other."""
         root = psutil.Process(self.process.pid)
-        total = 0.0
+        parts = {"web": 0.0, "worker": 0.0, "redis": 0.0, "other": 0.0}
         for p in [root, *root.children(recursive=True)]:
             try:
-                times = p.cpu_times()
-                total += times.user + times.system
+                times, line = p.cpu_times(), " ".join(p.cmdline())
             except psutil.NoSuchProcess:
                 continue
-        return total
+            part = ("web" if "gunicorn" in line else "worker" if "celery" in line
+                    else "redis" if "redis-server" in line else "other")
+            parts[part] += times.user + times.system
+        return parts
 
     def __exit__(self, *_exc) -> None:
         os.killpg(self.process.pid, signal.SIGINT)
@@ -82,13 +87,12 @@ def one_document(session: requests.Session, url: str, data: bytes) -> float:
     started = time.perf_counter()
     created = session.post(f"{url}/api/v1/jobs", data=FIELDS,
                            files={"data": ("sample.xlsx", data)}, timeout=30).json()
-    while True:
-        job = session.get(url + created["status_url"], timeout=30).json()
+    while True:  # the status resource waits for the end itself (no client-side polling)
+        job = session.get(url + created["status_url"], params={"wait": 30}, timeout=60).json()
         if job["status"] == "succeeded":
             break
         if job["status"] == "failed":
             raise RuntimeError(job["errors"])
-        time.sleep(0.002)
     session.get(url + job["document"]["url"], timeout=30).raise_for_status()
     return time.perf_counter() - started
 
@@ -113,6 +117,7 @@ def throughput(clients: int = 8, seconds: float = 60.0, concurrency: int | None 
                 one_document(warm, service.url, data)
         stop = time.monotonic() + seconds
         cpu_before = service.cpu_seconds()
+        client_before = _own_cpu()
 
         def client() -> None:
             with requests.Session() as session:
@@ -129,7 +134,16 @@ def throughput(clients: int = 8, seconds: float = 60.0, concurrency: int | None 
         for t in threads:
             t.join()
         elapsed = time.monotonic() - started
-        cpu = service.cpu_seconds() - cpu_before
+        cpu_after = service.cpu_seconds()
+        client_cpu = _own_cpu() - client_before
+    count = max(1, len(done))
+    by_part = {k: round(1000 * (cpu_after[k] - cpu_before[k]) / count, 2) for k in cpu_after}
     return {"docs_per_s": len(done) / elapsed, "documents": len(done), "errors": len(errors),
-            "cpu_ms_per_doc": 1000 * cpu / max(1, len(done)),
+            "cpu_ms_per_doc": sum(by_part.values()), "cpu_ms_per_doc_by_part": by_part,
+            "client_cpu_ms_per_doc": round(1000 * client_cpu / count, 2),
             "latency": summary(done) if done else {}}
+
+
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime

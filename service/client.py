@@ -52,21 +52,23 @@ class ApiClient:
             files = {"data": (data.name, f)}
             return self._call("POST", "/api/v1/jobs", data=fields, files=files).json()
 
-    def job(self, status_url: str) -> dict:
-        return self._call("GET", status_url).json()
+    def job(self, status_url: str, wait: float = 0) -> dict:
+        """The job's state; with ``wait`` the server holds the answer until the job ends."""
+        params = {"wait": wait} if wait else None
+        return self._call("GET", status_url, params=params).json()
 
     def wait(self, status_url: str, on_update: Callable[[dict], None],
-             poll: float = 0.5, timeout: float = 900.0) -> dict:
-        """Poll until the job is finished; returns its last state."""
+             step: float = 2.0, timeout: float = 900.0) -> dict:
+        """Wait until the job is finished, reporting its state every ``step`` seconds."""
         deadline = time.monotonic() + timeout
+        job = self.job(status_url)
         while True:
-            job = self.job(status_url)
             on_update(job)
             if job["status"] in ("succeeded", "failed"):
                 return job
             if time.monotonic() > deadline:
                 raise ClientError(0, "timeout", "Hết thời gian chờ công việc hoàn thành.")
-            time.sleep(poll)
+            job = self.job(status_url, wait=step)
 
     def download(self, url: str, target: Path) -> Path:
         """Save the document at ``url`` to ``target`` (a file, or a folder to keep its name)."""

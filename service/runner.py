@@ -43,10 +43,14 @@ def beat_command(settings: Settings) -> list[str]:
 ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss "%(a)s"'
 
 
-def web_command(settings: Settings, workers: int = 2) -> list[str]:
-    """The command line of the gunicorn web server."""
+def web_command(settings: Settings, workers: int = 2, threads: int = 8) -> list[str]:
+    """The command line of the gunicorn web server.
+
+    Threaded workers: a client waiting on ``?wait=`` holds a thread, not a whole process.
+    """
     return [sys.executable, "-m", "gunicorn", "--bind", f"{settings.host}:{settings.port}",
-            "--workers", str(workers), "--access-logfile", "-",
+            "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
+            "--access-logfile", "-",
             "--access-logformat", ACCESS_LOG_FORMAT, "--graceful-timeout", "10",
             "service:create_app()"]
 

@@ -21,7 +21,7 @@ from kombu.exceptions import OperationalError
 from redis.exceptions import RedisError
 
 from service.errors import ApiError
-from tasks.celery_app import enqueue
+from tasks.celery_app import send_jobs
 from tasks.report.context import ReportOptions
 from tasks.report.errors import ReportError
 from tasks.report.intake import ValidationResult, validate_upload
@@ -30,7 +30,7 @@ from tasks.report.workbook import IntakeError, detect_type
 from tasks.runtime import Runtime
 from tasks.store import StoreError
 from tasks.store.idempotency import IdempotencyKeys, KeyState
-from tasks.store.records import Job
+from tasks.store.records import Job, utcnow
 
 log = logging.getLogger(__name__)
 # Vietnam keeps UTC+7 all year; the default report date is the officer's calendar day.
@@ -190,10 +190,11 @@ def _create(runtime: Runtime, celery: Celery, request: ReportRequest, upload: Up
         upload_sha256=stored.sha256, agency=owner.agency, created_by=owner.user,
         template_sha256=_current_template(runtime, request.template),
         request_sha256=fingerprint(request, upload),
+        published_at=utcnow(),  # the message goes out right below; undone if it cannot
     )
     runtime.jobs.add(job)
     try:
-        enqueue(celery, runtime, [job_id])
+        send_jobs(celery, [job_id])
     except (OperationalError, RedisError, OSError) as e:
         log.error("cannot queue job %s: %s", job_id, e)
         runtime.jobs.delete(job_id)

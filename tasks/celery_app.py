@@ -65,17 +65,23 @@ def create_celery(settings: Settings) -> Celery:
         "reconcile": {"task": RECONCILE_TASK, "schedule": float(settings.reconcile_every)},
         "retention": {"task": RETENTION_TASK, "schedule": 3600.0},
     }
-    app.reportgen = Runtime(settings)
+    # The web app builds a Celery app too, only to send; it keeps its own durable Runtime.
+    app.reportgen = Runtime(settings, durable=False)
     return app
 
 
-def enqueue(app: Celery, runtime: Runtime, job_ids: list[str]) -> int:
-    """Send a compile message for each job and record when; returns how many were sent.
+def send_jobs(app: Celery, job_ids: list[str]) -> None:
+    """Send a compile message for each job.
 
     Raises kombu's ``OperationalError`` (or a Redis error) when the broker cannot be reached.
     """
     for job_id in job_ids:
         app.send_task(COMPILE_TASK, args=[job_id], queue=QUEUE)
+
+
+def enqueue(app: Celery, runtime: Runtime, job_ids: list[str]) -> int:
+    """Send each job again and record when (the reconciler's way); returns how many."""
+    send_jobs(app, job_ids)
     runtime.jobs.mark_published(job_ids)
     return len(job_ids)
 

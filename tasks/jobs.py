@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from tasks.store import StoreError
 from tasks.store.jobs import Claim, ClaimOutcome
 
 log = logging.getLogger(__name__)
+PROGRESS_EVERY = 0.3  # seconds between recorded progress updates of one job
 
 
 def _error(code: str, message: str) -> list[dict]:
@@ -99,8 +101,15 @@ def _compile(runtime: Runtime, claim: Claim) -> str:
     job = runtime.jobs.get(claim.job_id)
     lease = runtime.settings.lease_seconds
 
+    last = [time.monotonic()]
+
     def progress(stage: str, percent: int) -> None:
-        runtime.jobs.report_progress(claim, lease, stage, percent)
+        # A report takes milliseconds: record a stage only once the job has run long enough
+        # for someone to be watching, so quick jobs pay no commit per stage.
+        now = time.monotonic()
+        if now - last[0] >= PROGRESS_EVERY:
+            runtime.jobs.report_progress(claim, lease, stage, percent)
+            last[0] = now
 
     try:
         data = runtime.files.read(job.upload_key)
@@ -156,7 +165,10 @@ class CompileTask(Task):
              max_retries=None)
 def compile_report_task(self, job_id: str) -> str:
     """Celery entry point: only the job id crosses the broker."""
-    outcome, wait = run_job(self.app.reportgen, job_id)
+    runtime: Runtime = self.app.reportgen
+    outcome, wait = run_job(runtime, job_id)
+    if outcome in ("succeeded", "failed") and runtime.events is not None:
+        runtime.events.finished(job_id, outcome)
     if outcome == "held":
         # Another attempt holds the job; look again once its lease could have run out.
         raise self.retry(countdown=wait + 1)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from tasks.events import JobEvents
 from tasks.report.kinds import Catalog
 from tasks.settings import Settings
 from tasks.store.accounts import Accounts
@@ -21,12 +22,14 @@ from tasks.store.records import make_engine
 class Runtime:
     """Lazily opened resources of one process, shared by the web app and the worker."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, durable: bool = True) -> None:
+        """``durable=False`` (workers) lets SQLite commits skip the final fsync: see make_engine."""
         self.settings = settings
+        self.durable = durable
 
     @cached_property
     def jobs(self) -> JobStore:
-        return JobStore(make_engine(self.settings.database_url))
+        return JobStore(make_engine(self.settings.database_url, self.durable))
 
     @cached_property
     def files(self) -> FileStore | S3FileStore:
@@ -40,6 +43,11 @@ class Runtime:
     def accounts(self) -> Accounts:
         """Users and API tokens, in the job database (on the same engine)."""
         return Accounts(self.jobs.engine)
+
+    @cached_property
+    def events(self) -> JobEvents | None:
+        """Job events on the broker's Redis; ``None`` when no Redis is configured."""
+        return JobEvents(self.settings.redis_url) if self.settings.redis_url else None
 
     @cached_property
     def templates(self) -> TemplateStore:

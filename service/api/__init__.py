@@ -20,8 +20,10 @@ from service.errors import ApiError
 from service.presenters import job_dict, kind_dict, token_dict, user_dict
 from service.submission import Upload, build_request, check_data, check_upload, submit_job
 from service.template_upload import accept_template
+from tasks.store.records import JobStatus
 
 bp = Blueprint("api", __name__)
+MAX_WAIT = 30.0
 bp.before_request(require_token)
 
 
@@ -93,7 +95,19 @@ def list_jobs():
 
 @bp.get("/jobs/<job_id>")
 def get_job(job_id: str):
-    return jsonify(job_dict(find_job(job_id)))
+    """The job's state; with ``?wait=N`` (seconds, at most 30) it first waits for the job to
+    finish, so a script learns of the end at once without polling."""
+    job = find_job(job_id)
+    try:
+        wait = min(float(request.args.get("wait", 0)), MAX_WAIT)
+    except ValueError as e:
+        raise ApiError(400, "bad_wait", "Tham số wait phải là số giây.") from e
+    events = runtime().events
+    if wait > 0 and events is not None and not JobStatus(job.status).finished:
+        events.wait(job.id, wait,
+                    lambda: not JobStatus(runtime().jobs.get(job.id).status).finished)
+        job = find_job(job_id)
+    return jsonify(job_dict(job))
 
 
 @bp.get("/jobs/<job_id>/document")

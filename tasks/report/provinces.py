@@ -8,6 +8,7 @@ aliases, validity). Everything is resolved at one date: the end of the reporting
 from __future__ import annotations
 
 import difflib
+import functools
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -46,13 +47,18 @@ class Unit:
     def valid_on(self, day: date) -> bool:
         return self.valid_from <= day <= self.valid_to
 
-    def keys(self) -> set[str]:
+    def keys(self) -> frozenset[str]:
         """Matching keys of the unit: its name, the name without its kind noun, its aliases."""
-        keys = {name_key(self.name), *(name_key(a) for a in self.aliases)}
-        proper = _strip_kind(self.name)
-        if proper:
-            keys.add(name_key(proper))
-        return keys
+        return _unit_keys(self.name, self.aliases)
+
+
+@functools.lru_cache(maxsize=4096)
+def _unit_keys(name: str, aliases: tuple[str, ...]) -> frozenset[str]:
+    keys = {name_key(name), *(name_key(a) for a in aliases)}
+    proper = _strip_kind(name)
+    if proper:
+        keys.add(name_key(proper))
+    return frozenset(keys)
 
 
 def _strip_kind(name: str) -> str:

@@ -19,21 +19,36 @@ from tasks.report.text import strip_xml_illegal
 __all__ = ["capfirst", "make_environment", "render_docx", "sanitize"]
 
 
+_PLAIN_TYPES = (bool, int, float, Decimal, date, type(None))
+
+
 def sanitize(value):
     """A copy of ``value`` holding only plain data, with XML-illegal characters removed.
 
     Raises ``TypeError`` for anything that is not a dict, list, tuple, str, number, bool,
     date or None: templates must not see objects with methods.
     """
-    if isinstance(value, str):
+    kind = type(value)  # exact types first: this runs once per value of a large context
+    if kind is str:
         return strip_xml_illegal(value)
+    if kind is dict:
+        return {k if type(k) is str else str(k): sanitize(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [sanitize(v) for v in value]
+    if kind in _PLAIN_TYPES or isinstance(value, str | dict | list | tuple | _PLAIN_TYPES):
+        return _subclass(value)
+    raise TypeError(f"template context may not hold {type(value).__name__}")
+
+
+def _subclass(value):
+    """Subclasses of the plain types (a str enum, an OrderedDict) as their plain base."""
+    if isinstance(value, str):
+        return strip_xml_illegal(str(value))
     if isinstance(value, dict):
-        return {str(k): sanitize(v) for k, v in value.items()}
+        return sanitize(dict(value))
     if isinstance(value, list | tuple):
         return [sanitize(v) for v in value]
-    if value is None or isinstance(value, bool | int | float | Decimal | date):
-        return value
-    raise TypeError(f"template context may not hold {type(value).__name__}")
+    return value
 
 
 def render_docx(template: Path | bytes, context: dict) -> bytes:

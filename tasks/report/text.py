@@ -7,6 +7,7 @@ Text typed with the pre-Unicode TCVN3 (.VnTime) or VNI fonts is recognised, neve
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -63,11 +64,13 @@ def _word_key(word: str) -> str:
     return unicodedata.normalize("NFC", base) + tones
 
 
+@functools.lru_cache(maxsize=16384)
 def name_key(text: str) -> str:
     """A key equal for spellings that differ only in case, spacing, NFC/NFD or tone placement."""
     return " ".join(_word_key(w) for w in clean(text).casefold().split(" "))
 
 
+@functools.lru_cache(maxsize=16384)
 def ascii_key(text: str) -> str:
     """A key without any diacritics (đ → d), for suggestions and header codes."""
     decomposed = unicodedata.normalize("NFD", clean(text).casefold().replace("đ", "d"))

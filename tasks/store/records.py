@@ -120,25 +120,32 @@ class IdempotencyKey(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
-def _tune_sqlite(dbapi_connection, _record) -> None:
-    # WAL lets the web and the worker read while the other writes; the busy timeout turns a
-    # short lock into a wait instead of an error.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA busy_timeout=15000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
+def _sqlite_tuning(synchronous: str):
+    def tune(dbapi_connection, _record) -> None:
+        # WAL lets the web and the worker read while the other writes; the busy timeout turns
+        # a short lock into a wait instead of an error.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return tune
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, durable: bool = True) -> Engine:
     """Create an engine for ``url`` and the tables it lacks.
 
-    SQLite files get WAL mode and a busy timeout; the folder of the file must exist.
+    SQLite files get WAL mode and a busy timeout. ``durable`` commits reach the disk before
+    they return (``synchronous=FULL``); without it (``NORMAL``) a power cut may undo the last
+    commits, never corrupt the file. Workers may use that: a job state they lose is redone
+    by the reconciler, while an accepted submission must never be lost. The folder of the
+    file must exist.
     """
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 15})
-        event.listen(engine, "connect", _tune_sqlite)
+        event.listen(engine, "connect", _sqlite_tuning("FULL" if durable else "NORMAL"))
     else:
         engine = create_engine(url, pool_pre_ping=True)
     try:

@@ -204,3 +204,12 @@ def test_retention_deletes_old_files_and_the_job_answers_410(worker, client, run
     status = client.get(body["status_url"]).get_json()
     assert status["status"] == "succeeded" and status["document"] is None
     assert status["purged_at"]
+
+
+def test_status_waits_for_the_end_when_asked(worker, client):
+    body = submit(client).get_json()
+    started = time.monotonic()
+    job = client.get(body["status_url"] + "?wait=20").get_json()
+    assert job["status"] == "succeeded"
+    assert time.monotonic() - started < 15  # woken by the worker's event, not the timeout
+    assert client.get(body["status_url"] + "?wait=abc").status_code == 400

@@ -1,0 +1,57 @@
+"""Job events over Redis pub/sub: a worker announces a finished job, waiting clients wake up.
+
+Only an optimisation over polling the job table: the table stays the truth, a missed event
+costs a waiter its timeout, never a wrong answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+import redis
+
+log = logging.getLogger(__name__)
+_PREFIX = "reportgen:job-finished:"
+
+
+def redis_client(url: str) -> redis.Redis:
+    """A redis-py client for a broker URL (kombu's ``redis+socket://`` included)."""
+    parts = urlsplit(url)
+    if parts.scheme == "redis+socket":
+        return redis.Redis(unix_socket_path=parts.path, socket_timeout=5)
+    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+
+
+class JobEvents:
+    """Publish and await "job finished" events on the broker's Redis."""
+
+    def __init__(self, url: str) -> None:
+        self.client = redis_client(url)
+
+    def finished(self, job_id: str, status: str) -> None:
+        """Announce that ``job_id`` ended; a Redis error is logged (waiters then time out)."""
+        try:
+            self.client.publish(_PREFIX + job_id, status)
+        except redis.RedisError as e:
+            log.warning("could not announce the end of job %s: %s", job_id, e)
+
+    def wait(self, job_id: str, timeout: float, running: Callable[[], bool]) -> None:
+        """Return when ``job_id`` ends or ``timeout`` seconds pass (at once if not ``running``).
+
+        ``running`` is checked after subscribing, so an end announced in between is not missed.
+        """
+        deadline = time.monotonic() + timeout
+        try:
+            with self.client.pubsub(ignore_subscribe_messages=True) as pubsub:
+                pubsub.subscribe(_PREFIX + job_id)
+                while running():
+                    left = deadline - time.monotonic()
+                    if left <= 0 or pubsub.get_message(timeout=min(left, 1.0)) is not None:
+                        return
+        except redis.RedisError as e:
+            log.warning("waiting for job %s without events: %s", job_id, e)
+            while running() and time.monotonic() < deadline:
+                time.sleep(0.25)
