@@ -74,7 +74,8 @@ class Service:
                 continue
             part = ("web" if "gunicorn" in line else "worker" if "celery" in line
                     else "redis" if "redis-server" in line else "other")
-            parts[part] += times.user + times.system
+            # children_*: pool processes that were replaced (max tasks per child) still count.
+            parts[part] += times.user + times.system + times.children_user + times.children_system
         return parts
 
     def __exit__(self, *_exc) -> None:
