@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from tasks.runtime import Runtime
 from tasks.settings import Settings, load_settings
-from tasks.store.accounts import Accounts, AccountError, Role, parse_token
+from tasks.store.accounts import AccountError, Accounts, Role, parse_token
 from tasks.store.records import utcnow
 
 EXIT_USAGE = 2

@@ -72,7 +72,8 @@ def workbook_response(slug: str, province: str | None, period: str | None) -> Re
     except ReportError as e:
         raise ApiError.from_report_error(e, 422 if e.code != "unknown_template" else 404) from e
     data = make_input_workbook(resolved.kind, resolved.province, resolved.period)
-    name = f"Số liệu {resolved.kind.short_title} {resolved.period.text} - {resolved.province.name}.xlsx"
+    name = (f"Số liệu {resolved.kind.short_title} {resolved.period.text} - "
+            f"{resolved.province.name}.xlsx")
     return attachment(data, name, XLSX)
 
 

@@ -18,10 +18,10 @@ from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 
 from tasks.faults import fault_point
 from tasks.reconcile import reconcile
-from tasks.retention import purge_expired
 from tasks.report.context import ReportOptions
 from tasks.report.errors import DataError, ReportError
 from tasks.report.pipeline import ReportRequest, compile_report
+from tasks.retention import purge_expired
 from tasks.runtime import Runtime
 from tasks.store import StoreError
 from tasks.store.jobs import Claim, ClaimOutcome

@@ -14,9 +14,9 @@ from tasks.settings import Settings
 from tasks.store.accounts import Accounts
 from tasks.store.files import FileStore
 from tasks.store.jobs import JobStore
+from tasks.store.records import make_engine
 from tasks.store.s3 import S3FileStore
 from tasks.store.templates import TemplateStore
-from tasks.store.records import make_engine
 
 
 class Runtime:

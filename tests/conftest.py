@@ -7,18 +7,22 @@ its data folder and database are the ones the ``app`` fixture uses.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import signal
+import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import docx
 import pytest
-from docx.oxml.ns import qn
 import redis
+import requests
+from docx.oxml.ns import qn
 
 from service import create_app
 from service.embedded_redis import EmbeddedRedis
@@ -121,3 +125,55 @@ def docx_text(data: bytes) -> str:
                 lines.append(" ".join("".join(t.text or "" for t in p.iter(qn("w:t")))
                                       for p in cell.iter(qn("w:p"))))
     return "\n".join(lines)
+
+
+REPORTGEN = str(Path(sys.executable).with_name("reportgen"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, process: subprocess.Popen, timeout: float = 60.0) -> None:
+    """Wait until ``url`` answers 200; fail when ``process`` exits first or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            if requests.get(url, timeout=1).status_code == 200:
+                return
+        except requests.RequestException:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer")
+
+
+@contextlib.contextmanager
+def running_web(env: dict[str, str], log: Path | None = None):
+    """`reportgen web` (one gunicorn worker) on a free port; yields (url, process)."""
+    port = free_port()
+    out = log.open("wb") if log else subprocess.DEVNULL
+    try:
+        process = subprocess.Popen([REPORTGEN, "web", "--workers", "1"],
+                                   env={**env, "PORT": str(port)}, cwd=REPO_ROOT, stdout=out,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    finally:
+        if log:
+            out.close()
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(f"{url}/api/v1/health", process)
+        yield url, process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(15)
+
+
+@pytest.fixture()
+def web_server(worker, data_dir, redis_url):
+    """The session's data behind a real `reportgen web`; yields its URL."""
+    with running_web(make_env(data_dir, redis_url)) as (url, _process):
+        yield url

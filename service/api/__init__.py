@@ -14,7 +14,11 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 
 from service.access import admin_required, current_principal, require_token
 from service.downloads import (
-    document_response, find_job, runtime, sample_response, workbook_response,
+    document_response,
+    find_job,
+    runtime,
+    sample_response,
+    workbook_response,
 )
 from service.errors import ApiError
 from service.presenters import job_dict, kind_dict, token_dict, user_dict
@@ -44,13 +48,17 @@ def get_sample(slug: str):
     return sample_response(slug)
 
 
-@bp.post("/jobs")
-def create_job():
+def _upload() -> Upload | None:
+    """The one file sent in the ``data`` field; ``None`` when there is none."""
     files = request.files.getlist("data")
     if len(files) > 1:
         raise ApiError(400, "too_many_files", "Chỉ gửi một tệp dữ liệu (data).")
-    upload = Upload(files[0].filename or "", files[0].read()) if files else None
-    job = submit_job(runtime(), current_app.extensions["celery"], request.form, upload,
+    return Upload(files[0].filename or "", files[0].read()) if files else None
+
+
+@bp.post("/jobs")
+def create_job():
+    job = submit_job(runtime(), current_app.extensions["celery"], request.form, _upload(),
                      owner=current_principal().owner,
                      idempotency_key=request.headers.get("Idempotency-Key"))
     body = {
@@ -65,10 +73,7 @@ def create_job():
 @bp.post("/validate")
 def validate_upload():
     """Check a workbook as ``POST /jobs`` would, without creating a job: 200 with the findings."""
-    files = request.files.getlist("data")
-    if len(files) > 1:
-        raise ApiError(400, "too_many_files", "Chỉ gửi một tệp dữ liệu (data).")
-    upload = Upload(files[0].filename or "", files[0].read()) if files else None
+    upload = _upload()
     checked = build_request(runtime(), request.form)
     check_upload(runtime(), upload)
     return jsonify(check_data(runtime(), checked, upload).as_dict())

@@ -12,10 +12,18 @@ from datetime import datetime
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 
 from service.access import (
-    auth_required, current_principal, local_target, log_in, log_out,
+    auth_required,
+    current_principal,
+    local_target,
+    log_in,
+    log_out,
 )
 from service.downloads import (
-    document_response, find_job, runtime, sample_response, workbook_response,
+    document_response,
+    find_job,
+    runtime,
+    sample_response,
+    workbook_response,
 )
 from service.errors import ApiError
 from service.presenters import job_dict

@@ -18,7 +18,13 @@ from python_calamine import CalamineError, CalamineWorkbook
 from tasks.report.archive_guard import check_archive, check_entries, read_part
 from tasks.report.sheet_scan import RowAligned, sheet_bomb
 from tasks.report.sheets import (
-    MAX_AREA, MAX_COLUMNS, MAX_ROWS, IntakeError, Sheet, keep_rows, sheet_name,
+    MAX_AREA,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    IntakeError,
+    Sheet,
+    keep_rows,
+    sheet_name,
 )
 
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"

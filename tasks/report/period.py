@@ -106,7 +106,8 @@ def _range(raw, m, _windows) -> ReportingPeriod:
         raise PeriodError(f"Kỳ «{raw}»: ngày kết thúc trước ngày bắt đầu.")
     if (end - start).days > 366:
         raise PeriodError(f"Kỳ «{raw}» dài hơn một năm.")
-    label = f"từ ngày {start.day}/{start.month}/{start.year} đến ngày {end.day}/{end.month}/{end.year}"
+    label = (f"từ ngày {start.day}/{start.month}/{start.year} "
+             f"đến ngày {end.day}/{end.month}/{end.year}")
     return ReportingPeriod(raw, "range", end.year, start, end, label)
 
 

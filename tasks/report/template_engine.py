@@ -28,7 +28,12 @@ from tasks.report.errors import TemplateError
 from tasks.report.template_ast import ast_findings
 from tasks.report.template_env import make_environment
 from tasks.report.template_runtime import (
-    OutputBudget, check_well_formed, docxtpl_helper, finish_wordml, translated)
+    OutputBudget,
+    check_well_formed,
+    docxtpl_helper,
+    finish_wordml,
+    translated,
+)
 from tasks.report.zip_writer import ZipEntry, deflate, write_zip
 
 # Deflate level 6 is zlib's (and python-docx's) default; the fixed parts are deflated once,

@@ -12,8 +12,8 @@ hostile literal (``9**9**9``, ``'x'|center(10**9)``) cannot run while the templa
 from __future__ import annotations
 
 import jinja2
-from markupsafe import Markup
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
 
 from tasks.report.errors import TemplateError
 from tasks.report.formatting import FILTERS

@@ -23,12 +23,22 @@ from tasks.report.kinds import ReportKind, SheetSpec
 from tasks.report.period import ReportingPeriod
 from tasks.report.provinces import ProvinceAtDate
 from tasks.report.records import (
-    TOTAL_ROW, Record, check_missing_units, check_totals, check_units, row_is_blank,
+    TOTAL_ROW,
+    Record,
+    check_missing_units,
+    check_totals,
+    check_units,
+    row_is_blank,
 )
 from tasks.report.sheets import Sheet, Workbook
 from tasks.report.text import ascii_key
 from tasks.report.values import (
-    ValueProblem, parse_approx, parse_count, parse_date, parse_flag, parse_text,
+    ValueProblem,
+    parse_approx,
+    parse_count,
+    parse_date,
+    parse_flag,
+    parse_text,
 )
 
 __all__ = ["TOTAL_ROW", "Dataset", "Record", "Validator"]

@@ -25,7 +25,13 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 from tasks.report.archive_guard import Entry, check_archive, check_entries, read_part
 from tasks.report.sheet_scan import XlsxSheetScan
 from tasks.report.sheets import (
-    MAX_AREA, MAX_COLUMNS, MAX_ROWS, IntakeError, Sheet, keep_rows, sheet_name,
+    MAX_AREA,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    IntakeError,
+    Sheet,
+    keep_rows,
+    sheet_name,
 )
 
 MAX_FALLBACK_CELLS = 500_000

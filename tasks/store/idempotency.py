@@ -17,7 +17,6 @@ from sqlalchemy.exc import IntegrityError
 from tasks.store.jobs import JobStore
 from tasks.store.records import IdempotencyKey, utcnow
 
-
 # A reservation without a job after this long belongs to a request that died midway.
 ABANDONED = timedelta(seconds=120)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import struct
+import unicodedata
 import zipfile
 from datetime import date
 from xml.sax.saxutils import escape
@@ -32,6 +33,17 @@ def xlsx(sheets: dict[str, list[list]]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def cp1258(text: str) -> bytes:
+    """Windows-1258 as Excel writes it: precomposed vowel shapes, combining tone marks."""
+    out = []
+    for ch in text:
+        parts = unicodedata.normalize("NFD", ch)
+        tones = "".join(c for c in parts if c in "\u0300\u0301\u0303\u0309\u0323")
+        out.append(unicodedata.normalize("NFC", parts.translate(dict.fromkeys(map(ord, tones))))
+                   + tones)
+    return "".join(out).encode("cp1258")
 
 
 def entries(data: bytes) -> dict[str, bytes]:

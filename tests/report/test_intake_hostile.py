@@ -19,10 +19,17 @@ from tasks.report.archive_guard import CHUNK
 from tasks.report.sheets import MAX_ROWS
 from tasks.report.workbook import IntakeError, detect_type, read_workbook
 from tests.report.intake_files import (
-    MAIN, SHEET, UNITS, entries, overlapping, patch_sizes, replace_parts, rezip, with_big_sheet,
+    MAIN,
+    SHEET,
+    UNITS,
+    entries,
+    overlapping,
+    patch_sizes,
+    replace_parts,
+    rezip,
+    with_big_sheet,
     xlsx,
 )
-
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,14 @@ from tasks.report.pipeline import ReportRequest
 from tasks.report.workbook import read_workbook
 from tasks.settings import REPO_ROOT
 from tests.report.intake_files import (
-    LOG_HEADER, UNITS, entries, libreoffice_xlsx, ods, replace_parts, xlsx,
+    LOG_HEADER,
+    UNITS,
+    cp1258,
+    entries,
+    libreoffice_xlsx,
+    ods,
+    replace_parts,
+    xlsx,
 )
 
 UNIT_HEADER = ["Đơn vị", "Có kế hoạch", "Kinh phí (đồng)", "Số cuộc phát động, kiểm tra, giám sát",
@@ -111,24 +118,13 @@ def _csv(rows: list[list], delimiter: str, newline: str) -> str:
     return newline.join(delimiter.join(str(v) for v in row) for row in rows) + newline
 
 
-def _cp1258(text: str) -> bytes:
-    """Windows-1258 as Excel writes it: precomposed vowel shapes, combining tone marks."""
-    out = []
-    for ch in text:
-        parts = unicodedata.normalize("NFD", ch)
-        tones = "".join(c for c in parts if c in "\u0300\u0301\u0303\u0309\u0323")
-        out.append(unicodedata.normalize("NFC", parts.translate(dict.fromkeys(map(ord, tones))))
-                   + tones)
-    return "".join(out).encode("cp1258")
-
-
 LOG_ROWS = [LOG_HEADER[:6], *[[u, "Phát động", "20/11/2023", 1, 2, 3] for u in UNITS]]
 
 
 @pytest.mark.parametrize("encode", [
     lambda: codecs.BOM_UTF8 + _csv(LOG_ROWS, ";", "\r\n").encode(),
     lambda: _csv(LOG_ROWS, ",", "\n").encode(),
-    lambda: _cp1258(_csv(LOG_ROWS, ",", "\r\n")),
+    lambda: cp1258(_csv(LOG_ROWS, ",", "\r\n")),
     lambda: _csv(LOG_ROWS, "\t", "\r\n").encode("utf-16"),  # Excel's "Unicode text"
 ], ids=["utf8-bom-semicolon-crlf", "utf8-comma-lf", "cp1258", "utf16-tab"])
 def test_csv_activity_log_in_every_windows_encoding(catalog, encode):

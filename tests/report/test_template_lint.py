@@ -19,8 +19,19 @@ from tasks.report.render import render_docx
 from tasks.report.template_lint import LintFinding, format_lint, lint_template
 from tasks.settings import REPO_ROOT
 from tests.report.test_render import (
-    ESCAPES, PLACES, TEMPLATE, _payload, _placed, build_sample_context, edit_docx,
-    first_paragraph, in_header, paragraph, parts, render_plain_docxtpl, with_footer,
+    ESCAPES,
+    PLACES,
+    TEMPLATE,
+    _payload,
+    _placed,
+    build_sample_context,
+    edit_docx,
+    first_paragraph,
+    in_header,
+    paragraph,
+    parts,
+    render_plain_docxtpl,
+    with_footer,
 )
 
 BODY = "word/document.xml"

@@ -8,12 +8,12 @@ import unicodedata
 from datetime import date
 
 import pytest
-from openpyxl import Workbook
 
 from tasks.report.kinds import Catalog
 from tasks.report.validate import Validator
 from tasks.report.workbook import IntakeError, read_workbook
 from tasks.settings import REPO_ROOT
+from tests.report.intake_files import cp1258, xlsx
 
 HEADER = ["Đơn vị", "Có kế hoạch", "Kinh phí (đồng)", "Số cuộc phát động, kiểm tra, giám sát",
           "Phát động - Nam", "Phát động - Nữ"]
@@ -27,18 +27,6 @@ def validator():
     catalog = Catalog(REPO_ROOT / "doc_templates")
     kind = catalog.kind("gender-equality-month")
     return Validator(kind, catalog.province("hoa-binh").at(date(2023, 12, 15)))
-
-
-def xlsx(sheets: dict[str, list[list]]) -> bytes:
-    book = Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        ws = book.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def full_rows(**overrides) -> list[list]:
@@ -72,7 +60,8 @@ def test_every_error_is_reported_at_once_with_its_cell(validator):
 
 
 def test_unknown_and_duplicate_units(validator):
-    rows = full_rows(r0=["huyện Lạc Sonn", "Có", 1, 1, 2, 3], r1=["huyện Lạc Thủy", "Có", 1, 1, 2, 3])
+    rows = full_rows(r0=["huyện Lạc Sonn", "Có", 1, 1, 2, 3],
+                     r1=["huyện Lạc Thủy", "Có", 1, 1, 2, 3])
     data = validator.run(read_workbook(xlsx({"Đơn vị": [HEADER, *rows]})))
     by_code = {p.code: p for p in data.problems}
     assert by_code["unknown_unit"].cell == "A2"
@@ -113,23 +102,12 @@ def test_csv_with_semicolons_and_bom(validator):
     assert data.tables["units"][3].values["budget"] == 1_000_000
 
 
-def _cp1258(text: str) -> bytes:
-    """Windows-1258 as Excel writes it: precomposed vowel shapes, combining tone marks."""
-    out = []
-    for ch in text:
-        parts = unicodedata.normalize("NFD", ch)
-        tones = "".join(c for c in parts if c in "\u0300\u0301\u0303\u0309\u0323")
-        out.append(unicodedata.normalize("NFC", parts.translate(dict.fromkeys(map(ord, tones))))
-                   + tones)
-    return "".join(out).encode("cp1258")
-
-
 def test_csv_in_cp1258_with_quoted_commas_is_decoded(validator):
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
     writer.writerows([name, "Không", 0, 2, 0, 0] for name in UNITS)
-    data = validator.run(read_workbook(_cp1258(buffer.getvalue())))
+    data = validator.run(read_workbook(cp1258(buffer.getvalue())))
     assert data.problems == []
     assert data.tables["units"][9].values["unit"].name == "huyện Lạc Thủy"
     assert data.tables["units"][9].values["launch_events"] == 2

@@ -17,13 +17,20 @@ from sqlalchemy import text
 from service import create_app
 from service.cli import main
 from tasks.runtime import Runtime
-from tasks.settings import REPO_ROOT, SettingsError, load_settings
+from tasks.settings import SettingsError, load_settings
 from tasks.store.records import Job
-from tests.conftest import SAMPLE, make_env, wait_for_job
+from tests.conftest import REPORTGEN, SAMPLE, make_env, running_web, wait_for_job
 from tests.service.conftest import (
-    AGENCY_A, AGENCY_B, PASSWORD, csrf_of, job_form, new_client, sign_in, snapshot,
+    AGENCY_A,
+    AGENCY_B,
+    PASSWORD,
+    csrf_of,
+    job_form,
+    new_client,
+    sign_in,
+    snapshot,
 )
-from tests.service.test_cli import JOB, REPORTGEN, free_port, wait_http
+from tests.service.test_cli import JOB
 
 MISSING = {"error": {"code": "job_not_found", "message": "Không tìm thấy công việc này.",
                      "details": []}}
@@ -332,17 +339,10 @@ def test_users_and_tokens_commands(tmp_path, monkeypatch, redis_url):
 @pytest.fixture()
 def auth_server(people, worker, data_dir, redis_url, tmp_path):
     """`reportgen web` requiring sign-in, its output (the access log) kept in a file."""
-    port, log = free_port(), tmp_path / "web.log"
-    env = make_env(data_dir, redis_url, PORT=str(port), REPORTGEN_AUTH="required")
-    with log.open("wb") as out:
-        process = subprocess.Popen([REPORTGEN, "web", "--workers", "1"], env=env, cwd=REPO_ROOT,
-                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    wait_http(f"{url}/api/v1/health", process)
-    yield url, log, process
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(15)
+    log = tmp_path / "web.log"
+    env = make_env(data_dir, redis_url, REPORTGEN_AUTH="required")
+    with running_web(env, log) as (url, process):
+        yield url, log, process
 
 
 @pytest.mark.slow

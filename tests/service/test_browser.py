@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import subprocess
 import time
 
 import pytest
 
-from tasks.settings import REPO_ROOT
-from tests.conftest import SAMPLE, make_env
-from tests.service.test_cli import REPORTGEN, free_port, wait_http
+from tests.conftest import SAMPLE
 
 pytestmark = pytest.mark.slow
 
@@ -40,25 +35,11 @@ def browser(tmp_path):
     driver.quit()
 
 
-@pytest.fixture()
-def site(worker, data_dir, redis_url):
-    port = free_port()
-    process = subprocess.Popen([REPORTGEN, "web", "--workers", "1"],
-                               env=make_env(data_dir, redis_url, PORT=str(port)), cwd=REPO_ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    wait_http(f"{url}/api/v1/health", process)
-    yield url
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(15)
-
-
-def test_form_submission_shows_progress_then_the_download(browser, site):
+def test_form_submission_shows_progress_then_the_download(browser, web_server):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    browser.get(site + "/")
+    browser.get(web_server + "/")
     assert browser.find_element(By.TAG_NAME, "h1").text == "Lập báo cáo từ bảng số liệu"
     period = browser.find_element(By.NAME, "period")
     period.clear()
@@ -67,8 +48,10 @@ def test_form_submission_shows_progress_then_the_download(browser, site):
     browser.find_element(By.NAME, "report_number").send_keys("7")
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     WebDriverWait(browser, 30).until(
-        lambda b: b.find_elements(By.ID, "job-status") or b.find_elements(By.CSS_SELECTOR, ".alert"))
-    assert browser.find_elements(By.ID, "job-status"), browser.find_element(By.TAG_NAME, "main").text
+        lambda b: b.find_elements(By.ID, "job-status")
+        or b.find_elements(By.CSS_SELECTOR, ".alert"))
+    main_text = browser.find_element(By.TAG_NAME, "main").text
+    assert browser.find_elements(By.ID, "job-status"), main_text
     deadline = time.monotonic() + 60
     while browser.find_element(By.ID, "job-status").text != "Hoàn thành":
         assert time.monotonic() < deadline, browser.page_source[:2000]
@@ -79,11 +62,11 @@ def test_form_submission_shows_progress_then_the_download(browser, site):
     assert "Hòa Bình.docx" in browser.find_element(By.ID, "job-filename").text
 
 
-def test_form_error_is_shown_in_vietnamese(browser, site):
+def test_form_error_is_shown_in_vietnamese(browser, web_server):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    browser.get(site + "/")
+    browser.get(web_server + "/")
     period = browser.find_element(By.NAME, "period")
     period.clear()
     period.send_keys("2023-Q9")

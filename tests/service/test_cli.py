@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,29 +15,9 @@ from openpyxl import load_workbook
 
 from service.cli import main
 from tasks.settings import REPO_ROOT
-from tests.conftest import SAMPLE, docx_text, make_env
+from tests.conftest import REPORTGEN, SAMPLE, docx_text, free_port, wait_http
 
-REPORTGEN = str(Path(sys.executable).with_name("reportgen"))
 JOB = ["--template", "gender-equality-month", "--province", "hoa-binh", "--period", "2023"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_http(url: str, process: subprocess.Popen, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}")
-        try:
-            if requests.get(url, timeout=1).status_code == 200:
-                return
-        except requests.RequestException:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer")
 
 
 def bad_workbook(tmp_path: Path) -> Path:
@@ -86,20 +64,6 @@ def test_workbook_command_writes_the_blank_workbook(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     units = [r[0].value for r in load_workbook(out)["Đơn vị"].iter_rows(min_row=3)]
     assert len(units) > 100 and all(u.startswith(("xã ", "phường ")) for u in units)
-
-
-@pytest.fixture()
-def web_server(worker, data_dir, redis_url):
-    port = free_port()
-    env = make_env(data_dir, redis_url, PORT=str(port))
-    process = subprocess.Popen([REPORTGEN, "web", "--workers", "1"], env=env, cwd=REPO_ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    wait_http(f"{url}/api/v1/health", process)
-    yield url
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(15)
 
 
 @pytest.mark.slow

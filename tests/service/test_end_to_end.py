@@ -170,7 +170,8 @@ def test_web_form_shows_field_errors_in_vietnamese(settings):
 
     client = create_app(settings).test_client()
     page = client.get("/").get_data(as_text=True)
-    response = client.post("/", data={"csrf_token": _csrf(page), "template": "gender-equality-month",
+    response = client.post("/", data={"csrf_token": _csrf(page),
+                                      "template": "gender-equality-month",
                                       "province": "hoa-binh", "period": "2019",
                                       "data": (io.BytesIO(SAMPLE.read_bytes()), "a.xlsx")},
                            content_type="multipart/form-data")

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text, update
 
-from tasks.store.accounts import Accounts, AccountError, ApiToken, parse_token
+from tasks.store.accounts import AccountError, Accounts, ApiToken, parse_token
 from tasks.store.records import make_engine, utcnow
 
 

@@ -13,7 +13,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from tasks.store.jobs import ClaimOutcome, JobStore
 from tasks.store.records import Job, make_engine, utcnow
 
-
 POSTGRES_URL = os.environ.get("REPORTGEN_TEST_POSTGRES_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
