@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -23,6 +24,8 @@ import pytest
 import redis
 import requests
 from docx.oxml.ns import qn
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from service import create_app
 from service.embedded_redis import EmbeddedRedis
@@ -177,3 +180,29 @@ def web_server(worker, data_dir, redis_url):
     """The session's data behind a real `reportgen web`; yields its URL."""
     with running_web(make_env(data_dir, redis_url)) as (url, _process):
         yield url
+
+
+POSTGRES_URL = os.environ.get("REPORTGEN_TEST_POSTGRES_URL",
+                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@contextlib.contextmanager
+def postgres_schema():
+    """A URL into a fresh schema of the PostgreSQL at POSTGRES_URL, dropped afterwards.
+
+    Skips the test, saying why, when no PostgreSQL answers there.
+    """
+    schema = f"rg_test_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
+        with admin.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+    except SQLAlchemyError as e:
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL} "
+                    f"(set REPORTGEN_TEST_POSTGRES_URL): {type(e).__name__}")
+    try:
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()

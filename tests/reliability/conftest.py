@@ -130,7 +130,19 @@ class Stack:
 
 
 @pytest.fixture()
-def stack(tmp_path):
-    built = Stack(tmp_path).start()
-    yield built
-    built.stop()
+def make_stack(tmp_path):
+    """Build a started Stack with extra settings (``make_stack(REPORTGEN_…="…")``)."""
+    built: list[Stack] = []
+
+    def make(**env: str) -> Stack:
+        built.append(Stack(tmp_path, **env).start())
+        return built[-1]
+
+    yield make
+    for each in built:
+        each.stop()
+
+
+@pytest.fixture()
+def stack(make_stack):
+    return make_stack()

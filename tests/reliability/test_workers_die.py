@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 
@@ -80,41 +81,27 @@ def test_d3_crash_between_document_and_commit_leaves_one_document(stack):
     job = stack.wait_finished(job_id, 45)
     assert (job.status, job.attempts) == ("succeeded", 2)
     (document,) = [p for p in stack.documents() if p.stem == job_id]
-    import hashlib
-
     assert hashlib.sha256(document.read_bytes()).hexdigest() == job.document_sha256
 
 
-def test_r16_hard_time_limit_fails_the_job_and_the_worker_goes_on(tmp_path):
-    from tests.reliability.conftest import Stack
-
-    stack = Stack(tmp_path, REPORTGEN_TASK_SOFT_TIME_LIMIT="2",
-                  REPORTGEN_TASK_TIME_LIMIT="4").start()
-    try:
-        stuck = stack.submit()
-        stack.start_worker(REPORTGEN_FAULTS=f"render:{stuck}=hang")
-        job = stack.wait_finished(stuck, 30)
-        assert job.status == "failed" and job.errors[0]["code"] == "time_limit"
-        assert "4 giây" in job.errors[0]["message"]
-        after = stack.submit()
-        assert stack.wait_finished(after, 30).status == "succeeded"
-        client = stack.redis_client()
-        stack.wait_for(lambda: client.hlen("unacked") == 0 and client.llen("reportgen") == 0,
-                       20, "queue to drain")
-    finally:
-        stack.stop()
+def test_r16_hard_time_limit_fails_the_job_and_the_worker_goes_on(make_stack):
+    stack = make_stack(REPORTGEN_TASK_SOFT_TIME_LIMIT="2", REPORTGEN_TASK_TIME_LIMIT="4")
+    stuck = stack.submit()
+    stack.start_worker(REPORTGEN_FAULTS=f"render:{stuck}=hang")
+    job = stack.wait_finished(stuck, 30)
+    assert job.status == "failed" and job.errors[0]["code"] == "time_limit"
+    assert "4 giây" in job.errors[0]["message"]
+    after = stack.submit()
+    assert stack.wait_finished(after, 30).status == "succeeded"
+    client = stack.redis_client()
+    stack.wait_for(lambda: client.hlen("unacked") == 0 and client.llen("reportgen") == 0,
+                   20, "queue to drain")
 
 
-def test_soft_time_limit_fails_the_job_with_its_reason(tmp_path):
-    from tests.reliability.conftest import Stack
-
-    stack = Stack(tmp_path, REPORTGEN_TASK_SOFT_TIME_LIMIT="2",
-                  REPORTGEN_TASK_TIME_LIMIT="10").start()
-    try:
-        slow = stack.submit()
-        stack.start_worker(REPORTGEN_FAULTS=f"render:{slow}=sleep:20")
-        job = stack.wait_finished(slow, 30)
-        assert (job.status, job.errors[0]["code"]) == ("failed", "time_limit")
-        assert "2 giây" in job.errors[0]["message"]
-    finally:
-        stack.stop()
+def test_soft_time_limit_fails_the_job_with_its_reason(make_stack):
+    stack = make_stack(REPORTGEN_TASK_SOFT_TIME_LIMIT="2", REPORTGEN_TASK_TIME_LIMIT="10")
+    slow = stack.submit()
+    stack.start_worker(REPORTGEN_FAULTS=f"render:{slow}=sleep:20")
+    job = stack.wait_finished(slow, 30)
+    assert (job.status, job.errors[0]["code"]) == ("failed", "time_limit")
+    assert "2 giây" in job.errors[0]["message"]

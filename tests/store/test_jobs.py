@@ -2,38 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import create_engine, text, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import update
 
 from tasks.store.jobs import ClaimOutcome, JobStore
 from tasks.store.records import Job, make_engine, utcnow
-
-POSTGRES_URL = os.environ.get("REPORTGEN_TEST_POSTGRES_URL",
-                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
-
-def _postgres_store():
-    """A JobStore in a fresh schema of the PostgreSQL at POSTGRES_URL, or a skip saying why."""
-    schema = f"rg_test_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
-        with admin.begin() as conn:
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-    except SQLAlchemyError as e:
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL} "
-                    f"(set REPORTGEN_TEST_POSTGRES_URL): {type(e).__name__}")
-    url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    store = JobStore(make_engine(url))
-    yield store
-    store.engine.dispose()
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+from tests.conftest import postgres_schema
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -41,7 +18,10 @@ def store(request, tmp_path):
     if request.param == "sqlite":
         yield JobStore(make_engine(f"sqlite:///{tmp_path / 'jobs.db'}"))
     else:
-        yield from _postgres_store()
+        with postgres_schema() as url:
+            postgres = JobStore(make_engine(url))
+            yield postgres
+            postgres.engine.dispose()
 
 
 def new_job(store: JobStore) -> str:
