@@ -58,6 +58,10 @@ def create_celery(settings: Settings) -> Celery:
         task_publish_retry_policy={"max_retries": 3, "interval_start": 0,
                                    "interval_step": 0.5, "interval_max": 1},
         worker_cancel_long_running_tasks_on_connection_loss=True,
+        # SIGQUIT (cold shutdown) first gives running jobs this long to end, then puts the
+        # unfinished ones back in the queue instead of leaving them to the visibility timeout.
+        worker_soft_shutdown_timeout=float(min(10, settings.task_soft_time_limit)),
+        worker_enable_soft_shutdown_on_idle=True,
         worker_max_tasks_per_child=500,
         worker_hijack_root_logger=False,
     )

@@ -33,9 +33,9 @@ FAST = {
 class Stack:
     """Redis, workers and an app sharing one data folder."""
 
-    def __init__(self, root: Path, **env: str) -> None:
+    def __init__(self, root: Path, appendonly: bool = False, **env: str) -> None:
         self.root = root
-        self.redis = EmbeddedRedis(root / "redis", appendonly=False)
+        self.redis = EmbeddedRedis(root / "redis", appendonly=appendonly)
         self.env_extra = {**FAST, **env}
         self.workers: list[subprocess.Popen] = []
         self.logs: list[Path] = []
@@ -134,8 +134,8 @@ def make_stack(tmp_path):
     """Build a started Stack with extra settings (``make_stack(REPORTGEN_…="…")``)."""
     built: list[Stack] = []
 
-    def make(**env: str) -> Stack:
-        built.append(Stack(tmp_path, **env).start())
+    def make(appendonly: bool = False, **env: str) -> Stack:
+        built.append(Stack(tmp_path, appendonly, **env).start())
         return built[-1]
 
     yield make

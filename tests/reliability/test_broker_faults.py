@@ -44,3 +44,27 @@ def test_r10_redis_down_at_submit_is_a_503_and_creates_nothing(stack):
     after = (stack.runtime.jobs.page(1, 1).total,
              sorted(uploads.iterdir()) if uploads.exists() else [])
     assert after == before
+
+
+def test_r9_redis_with_an_append_only_file_keeps_the_queue_across_a_crash(make_stack):
+    stack = make_stack(appendonly=True)
+    jobs = [stack.submit() for _ in range(10)]
+    time.sleep(1.5)  # appendfsync everysec: what is a second old is on disk
+    stack.redis.kill()
+    stack.redis.start()
+    assert stack.redis_client().llen("reportgen") == 10
+    stack.start_worker(concurrency=2, beat=False)  # no reconciler: the queue alone suffices
+    for job_id in jobs:
+        job = stack.wait_finished(job_id, 90)
+        assert (job.status, job.attempts) == ("succeeded", 1)
+
+
+def test_r11_worker_reconnects_after_its_redis_connections_are_killed(stack):
+    stack.start_worker(beat=False)
+    first = stack.submit()
+    assert stack.wait_finished(first).status == "succeeded"
+    killed = stack.redis_client().client_kill_filter(_type="normal", skipme=True)
+    assert killed >= 1
+    time.sleep(2)
+    second = stack.submit()
+    assert stack.wait_finished(second, 60).status == "succeeded"

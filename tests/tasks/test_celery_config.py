@@ -30,6 +30,11 @@ def test_time_limits_stay_below_the_visibility_timeout(app):
     assert conf.task_soft_time_limit < conf.task_time_limit < visibility
 
 
+def test_cold_shutdown_requeues_instead_of_waiting_for_the_visibility_timeout(app):
+    assert 0 < app.conf.worker_soft_shutdown_timeout <= app.conf.task_soft_time_limit
+    assert app.conf.worker_enable_soft_shutdown_on_idle is True
+
+
 def test_broken_connections_are_noticed(app):
     options = app.conf.broker_transport_options
     assert options["socket_timeout"] and options["socket_connect_timeout"]
