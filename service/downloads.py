@@ -21,6 +21,7 @@ from tasks.store.records import Job, JobStatus
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_WAIT = 30.0  # seconds a status request may be held open
 
 
 def runtime() -> Runtime:
@@ -42,6 +43,25 @@ def find_job(job_id: str) -> Job:
     job = visible_job(runtime().jobs.get(job_id) if len(job_id) <= 36 else None)
     if job is None:
         raise ApiError(404, "job_not_found", "Không tìm thấy công việc này.")
+    return job
+
+
+def find_job_waiting(job_id: str, wait: str | None) -> Job:
+    """``find_job``, after waiting up to ``wait`` seconds (at most 30) for the job to end.
+
+    The wait ends at once when the worker announces the end (Redis pub/sub); ``ApiError`` 400
+    for a ``wait`` that is not a number.
+    """
+    job = find_job(job_id)
+    try:
+        seconds = min(float(wait or 0), MAX_WAIT)
+    except ValueError as e:
+        raise ApiError(400, "bad_wait", "Tham số wait phải là số giây.") from e
+    events = runtime().events
+    if seconds > 0 and events is not None and not JobStatus(job.status).finished:
+        events.wait(job.id, seconds,
+                    lambda: not JobStatus(runtime().jobs.get(job.id).status).finished)
+        job = find_job(job_id)
     return job
 
 

@@ -15,7 +15,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from service.access import admin_required, current_principal, require_token
 from service.downloads import (
     document_response,
-    find_job,
+    find_job_waiting,
     runtime,
     sample_response,
     workbook_response,
@@ -24,10 +24,8 @@ from service.errors import ApiError
 from service.presenters import job_dict, kind_dict, token_dict, user_dict
 from service.submission import Upload, build_request, check_data, check_upload, submit_job
 from service.template_upload import accept_template
-from tasks.store.records import JobStatus
 
 bp = Blueprint("api", __name__)
-MAX_WAIT = 30.0
 bp.before_request(require_token)
 
 
@@ -102,17 +100,7 @@ def list_jobs():
 def get_job(job_id: str):
     """The job's state; with ``?wait=N`` (seconds, at most 30) it first waits for the job to
     finish, so a script learns of the end at once without polling."""
-    job = find_job(job_id)
-    try:
-        wait = min(float(request.args.get("wait", 0)), MAX_WAIT)
-    except ValueError as e:
-        raise ApiError(400, "bad_wait", "Tham số wait phải là số giây.") from e
-    events = runtime().events
-    if wait > 0 and events is not None and not JobStatus(job.status).finished:
-        events.wait(job.id, wait,
-                    lambda: not JobStatus(runtime().jobs.get(job.id).status).finished)
-        job = find_job(job_id)
-    return jsonify(job_dict(job))
+    return jsonify(job_dict(find_job_waiting(job_id, request.args.get("wait"))))
 
 
 @bp.get("/jobs/<job_id>/document")

@@ -21,6 +21,7 @@ from service.access import (
 from service.downloads import (
     document_response,
     find_job,
+    find_job_waiting,
     runtime,
     sample_response,
     workbook_response,
@@ -137,8 +138,8 @@ def job_page(job_id: str):
 
 @bp.get("/jobs/<job_id>/status")
 def job_status(job_id: str):
-    """The job's state for the page's script to poll."""
-    return jsonify(page_job(find_job(job_id)))
+    """The job's state for the page's script (``?wait=N`` as in the API)."""
+    return jsonify(page_job(find_job_waiting(job_id, request.args.get("wait"))))
 
 
 @bp.get("/jobs/<job_id>/document")

@@ -49,12 +49,14 @@
     }
   }
 
+  // The server holds each request until the job ends (or 2 s pass, to refresh the progress).
   function poll() {
-    fetch(statusUrl, {headers: {Accept: "application/json"}, credentials: "same-origin"})
+    fetch(statusUrl + "?wait=2", {headers: {Accept: "application/json"},
+                                  credentials: "same-origin"})
       .then(function (r) { return r.json(); })
       .then(function (job) {
         show(job);
-        if (job.status === "queued" || job.status === "running") { setTimeout(poll, 700); }
+        if (job.status === "queued" || job.status === "running") { setTimeout(poll, 50); }
       })
       .catch(function () { setTimeout(poll, 3000); });
   }
