@@ -3,6 +3,7 @@ roles, the single-user loopback mode, and the account commands."""
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
@@ -368,3 +369,17 @@ def test_submit_sends_the_token_and_the_server_never_logs_one(auth_server, peopl
     assert '"GET /api/v1/jobs HTTP/1.1" 401' in written  # the line is there, the query is not
     assert "POST /api/v1/jobs" in written
     assert token.split("_", 2)[2] not in written and "access_token" not in written
+
+
+def test_template_admin_is_for_admins_only(auth_app, people):
+    officer = new_client(auth_app)
+    sign_in(officer, people["a"])
+    assert officer.get("/admin/templates").status_code == 403
+    upload = officer.post("/api/v1/templates/gender-equality-month/versions",
+                          headers=people["a"].bearer,
+                          data={"template": (io.BytesIO(b"x"), "t.docx")},
+                          content_type="multipart/form-data")
+    assert upload.status_code == 403
+    admin = new_client(auth_app)
+    sign_in(admin, people["admin"])
+    assert admin.get("/admin/templates").status_code == 200
