@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 
 from sqlalchemy import JSON, DateTime, Integer, String, TypeDecorator, create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -135,7 +134,7 @@ def _sqlite_tuning(synchronous: str):
 
 
 def make_engine(url: str, durable: bool = True) -> Engine:
-    """Create an engine for ``url`` and the tables it lacks.
+    """Create an engine for ``url``, its schema brought to the newest migration.
 
     SQLite files get WAL mode and a busy timeout. ``durable`` commits reach the disk before
     they return (``synchronous=FULL``); without it (``NORMAL``) a power cut may undo the last
@@ -148,10 +147,8 @@ def make_engine(url: str, durable: bool = True) -> Engine:
         event.listen(engine, "connect", _sqlite_tuning("FULL" if durable else "NORMAL"))
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    try:
-        Base.metadata.create_all(engine)
-    except (OperationalError, ProgrammingError, IntegrityError):
-        # Two processes opening a new database at once: the other one created a table between
-        # our check and our CREATE. A second pass finds everything and creates the rest.
-        Base.metadata.create_all(engine)
+    # Imported here: the migrations import this module's models.
+    from tasks.store.schema import upgrade
+
+    upgrade(engine)
     return engine
