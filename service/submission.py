@@ -146,10 +146,12 @@ def submit_job(runtime: Runtime, celery: Celery, fields: Mapping[str, str],
     request = build_request(runtime, fields)
     kind = check_upload(runtime, upload)
     require_valid_data(runtime, request, upload)
+    print_ = fingerprint(request, upload)
     if not idempotency_key:
-        return _create(runtime, celery, request, upload, kind, owner)
+        return _create(runtime, celery, request, upload, kind, owner, print_)
+    key = idempotency_key[:255]
     keys = IdempotencyKeys(runtime.jobs)
-    found = keys.reserve(owner.scope, idempotency_key[:255], fingerprint(request, upload))
+    found = keys.reserve(owner.scope, key, print_)
     if found.state is KeyState.DONE:
         return runtime.jobs.get(found.job_id)
     if found.state is KeyState.IN_FLIGHT:
@@ -160,11 +162,11 @@ def submit_job(runtime: Runtime, celery: Celery, fields: Mapping[str, str],
         raise ApiError(422, "idempotency_key_reused",
                        "Idempotency-Key này đã dùng cho một yêu cầu khác.")
     try:
-        job = _create(runtime, celery, request, upload, kind, owner)
+        job = _create(runtime, celery, request, upload, kind, owner, print_)
     except ApiError:
-        keys.release(owner.scope, idempotency_key[:255])
+        keys.release(owner.scope, key)
         raise
-    keys.complete(owner.scope, idempotency_key[:255], job.id)
+    keys.complete(owner.scope, key, job.id)
     return job
 
 
@@ -175,8 +177,9 @@ def _current_template(runtime: Runtime, slug: str) -> str:
 
 
 def _create(runtime: Runtime, celery: Celery, request: ReportRequest, upload: Upload,
-            kind: str, owner: Owner) -> Job:
+            kind: str, owner: Owner, print_: str) -> Job:
     job_id = str(uuid.uuid4())
+    template_sha256 = _current_template(runtime, request.template)  # before anything is stored
     try:
         stored = runtime.files.put(f"uploads/{job_id}.{kind}", upload.data)
     except StoreError as e:
@@ -188,8 +191,7 @@ def _create(runtime: Runtime, celery: Celery, request: ReportRequest, upload: Up
         period=request.period, options=request.options.as_dict(),
         upload_key=stored.key, upload_name=display_name(upload.filename), upload_size=stored.size,
         upload_sha256=stored.sha256, agency=owner.agency, created_by=owner.user,
-        template_sha256=_current_template(runtime, request.template),
-        request_sha256=fingerprint(request, upload),
+        template_sha256=template_sha256, request_sha256=print_,
         published_at=utcnow(),  # the message goes out right below; undone if it cannot
     )
     runtime.jobs.add(job)

@@ -12,7 +12,7 @@ import os
 import re
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -57,10 +57,6 @@ class Settings:
     submit_rate: str = "20/minute"
     request_rate: str = "600/minute"
     proxy_hops: int = 0
-
-    def with_redis(self, redis_url: str) -> Settings:
-        """Return a copy that points at ``redis_url``."""
-        return replace(self, redis_url=redis_url)
 
     @property
     def heartbeat_seconds(self) -> float:

@@ -59,12 +59,6 @@ def _base_letter(ch: str) -> str:
     return letters[0]
 
 
-def text_width(pieces: list[tuple[str, float, bool]]) -> float:
-    """Width in twips of (text, size in pt, bold) pieces set one after the other."""
-    return sum(char_width(c, bold) * size * TWIPS_PER_POINT / 1000
-               for text, size, bold in pieces for c in text)
-
-
 def wrap(pieces: list[tuple[str, float, bool]], available: float) -> list[float]:
     """Widths in twips of the lines the pieces make in ``available`` twips.
 
