@@ -67,9 +67,6 @@ def build_request(runtime: Runtime, fields: Mapping[str, str]) -> ReportRequest:
         raise ApiError(400, "missing_field", "Chưa nhập kỳ báo cáo (period).")
     try:
         options = ReportOptions.from_dict(dict(fields))
-        if options.report_date is None:
-            options = ReportOptions(options.report_number, today_in_vietnam(),
-                                    options.signer_name, options.signer_title)
         request = ReportRequest(template, (fields.get("province") or "").strip()
                                 or settings.default_province, period, options)
         resolve(runtime.catalog, request)

@@ -1,12 +1,14 @@
-"""The activity log ("Hoạt động"): one row per activity, summed into the per-unit figures.
+"""The activity log (a sheet of layout "log"): one row per activity, summed into a units sheet.
 
-Each row names a unit, a kind of activity, its date, a quantity (how many events, sessions or
-posts; blank means one), men and women reached. The kind table in ``kind.toml`` (the log
-sheet's ``keys``) says which figures a kind feeds: ``count`` figures grow by the quantity,
-``amount`` by the quantity as money, ``male``/``female`` by the people, ``flag`` is set.
+Each row names a unit, a category of activity, its date, a quantity (how many events,
+sessions or posts; blank means one), men and women reached. The categories (``categories`` of
+the log sheet in ``kind.toml``) say which figures of the target units sheet (``into``) a row
+feeds: ``count`` figures grow by the quantity, ``amount`` by the quantity as money,
+``male``/``female`` by the people, ``flag`` is set. The columns with a role are found by code:
+``quantity``, ``male``, ``female``, ``date`` (checked when the kind loads).
 
-When the workbook also has the per-unit sheet ("Đơn vị"), the log gives the figures its rows
-feed and "Đơn vị" keeps the rest (plan, budget, highlights, any figure no log row of that unit
+When the workbook also has the units sheet, the log gives the figures its rows feed and the
+units sheet keeps the rest (plan, budget, highlights, any figure no log row of that unit
 feeds). A figure filled in on both for one unit is an error naming both cells, unless the two
 agree: then it is counted once, with a warning.
 """
@@ -20,9 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 from tasks.report.errors import Problem
 from tasks.report.formatting import by_sex
-from tasks.report.kinds import SheetSpec
+from tasks.report.kind_schema import CategoryDef, SheetDef
 from tasks.report.provinces import Unit
-from tasks.report.records import TOTAL_ROW, Record
+from tasks.report.records import TOTAL_ROW, Record, is_blank
 from tasks.report.text import ascii_key
 from tasks.report.values import ValueProblem, parse_text
 
@@ -43,27 +45,28 @@ class UnitTotals:
 
 @dataclass
 class LogTotals:
-    """The whole log: totals by unit name, and how many rows of each kind."""
+    """One log sheet: totals by unit name, and how many rows of each category."""
 
     sheet: str
+    into: str
     units: dict[str, UnitTotals] = field(default_factory=dict)
-    kinds: dict[str, int] = field(default_factory=dict)
+    categories: dict[str, int] = field(default_factory=dict)
     rows: int = 0
     plans: dict[str, list[tuple[str, int]]] = field(default_factory=dict, repr=False)
 
 
-def kind_parser(spec: SheetSpec) -> Callable[[Any], dict | str]:
-    """A parser of the log's activity column: the kind (by code or label), "" when blank."""
-    kinds = {ascii_key(k["code"]): k for k in spec.keys}
-    kinds.update({ascii_key(k["label"]): k for k in spec.keys})
-    names = ", ".join(k["label"] for k in spec.keys)
-    seen: dict[Any, dict | str | ValueProblem] = {}
+def category_parser(spec: SheetDef) -> Callable[[Any], CategoryDef | str]:
+    """A parser of the log's category column: the category (by code or label), "" if blank."""
+    categories = {ascii_key(k.code): k for k in spec.categories}
+    categories.update({ascii_key(k.label): k for k in spec.categories})
+    names = ", ".join(k.label for k in spec.categories)
+    seen: dict[Any, CategoryDef | str | ValueProblem] = {}
 
-    def parse(raw: Any) -> dict | str:
+    def parse(raw: Any) -> CategoryDef | str:
         found = seen.get(raw)
         if found is None:
             text = parse_text(raw)
-            found = kinds.get(ascii_key(text), "") if text else ""
+            found = categories.get(ascii_key(text), "") if text else ""
             if text and not found:
                 found = ValueProblem("unknown_activity",
                                      f"Loại hoạt động «{text}» không hợp lệ; chọn một trong: "
@@ -81,17 +84,25 @@ def _outside(day: date | None, window: tuple[date, date] | None) -> bool:
     return bool(day and window and not window[0] <= day <= window[1])
 
 
-def read_log(sheet: str, columns: list[tuple], rows: Iterable[tuple[int, dict, list]],
-             window: tuple[date, date] | None, problems: list[Problem]) -> LogTotals:
-    """Sum the parsed rows of a log sheet by unit and kind, reporting what is off."""
+def read_log(spec: SheetDef, sheet: str, columns: list[tuple],
+             rows: Iterable[tuple[int, dict, list]], window: tuple[date, date] | None,
+             problems: list[Problem]) -> LogTotals:
+    """Sum the parsed rows of the log sheet ``spec`` by unit and category.
+
+    ``columns`` are (code, position, parser, label, letter) of the columns found; ``rows``
+    (row number, parsed values, raw cells). Problems are appended to ``problems``.
+    """
     letters = {c[0]: c[4] for c in columns}
+    unit_code = next(c.code for c in spec.columns if c.type == "unit")
+    category_code = next(c.code for c in spec.columns if c.type == "category")
     quantity_at = next((c[1] for c in columns if c[0] == "quantity"), None)
-    log = LogTotals(sheet)
+    sums = [c for c in spec.columns if c.sum_of and c.code in letters]
+    log = LogTotals(sheet, spec.into or "")
     for number, values, raw in rows:
-        unit, kind = values.get("unit"), values.get("activity")
+        unit, category = values.get(unit_code), values.get(category_code)
         if unit is TOTAL_ROW:
             problems.append(Problem("total_row_ignored", "Dòng tổng cộng được bỏ qua: tổng do "
-                                    "hệ thống tự tính.", sheet, f"{letters['unit']}{number}",
+                                    "hệ thống tự tính.", sheet, f"{letters[unit_code]}{number}",
                                     "warning"))
             continue
         if _outside(values.get("date"), window):
@@ -100,69 +111,74 @@ def read_log(sheet: str, columns: list[tuple], rows: Iterable[tuple[int, dict, l
                 f"({window[0]:%d/%m/%Y} – {window[1]:%d/%m/%Y}); hoạt động vẫn được tính.",
                 sheet, f"{letters['date']}{number}", "warning"))
         male, female = values.get("male") or 0, values.get("female") or 0
-        participants = values.get("participants") or 0
-        if participants and (male or female) and male + female != participants:
-            problems.append(Problem(
-                "inconsistent_total", f"Tổng số người {participants} khác tổng nam + nữ "
-                f"({by_sex(male, female)}).", sheet, f"{letters['participants']}{number}"))
-        if not unit or not kind:
+        for column in sums:
+            total = values.get(column.code) or 0
+            parts = [values.get(p) or 0 for p in column.sum_of]
+            if total and any(parts) and sum(parts) != total:
+                problems.append(Problem(
+                    "inconsistent_total", f"«{column.label}» {total} khác tổng "
+                    f"({by_sex(*parts) if len(parts) == 2 else sum(parts)}).", sheet,
+                    f"{letters[column.code]}{number}"))
+        if not unit or not category:
             continue  # already reported as wrong or missing
-        given = quantity_at is not None and quantity_at < len(raw) and raw[quantity_at] is not None
+        given = quantity_at is not None and quantity_at < len(raw) and \
+            not is_blank(raw[quantity_at])
         quantity = (values.get("quantity") or 0) if given else 1
-        _add(log, unit, kind, (quantity, male, female), f"{letters['activity']}{number}",
-             f"{letters['unit']}{number}", number)
+        _add(log, unit, category, (quantity, male, female),
+             f"{letters[category_code]}{number}", f"{letters[unit_code]}{number}", number)
     return log
 
 
-def _plan(kind: dict) -> list[tuple[str, int]]:
-    """Which figures a kind feeds, each with what feeds it: 0 quantity, 1 men, 2 women."""
-    plan = [(figure, 0) for figure in kind.get("count", ())]
-    if "amount" in kind:
-        plan.append((kind["amount"], 0))
-    plan += [(kind[key], which) for key, which in (("male", 1), ("female", 2)) if key in kind]
+def _plan(category: CategoryDef) -> list[tuple[str, int]]:
+    """Which figures a category feeds, each with what feeds it: 0 quantity, 1 men, 2 women."""
+    plan = [(figure, 0) for figure in category.count]
+    if category.amount:
+        plan.append((category.amount, 0))
+    plan += [(code, which) for code, which in ((category.male, 1), (category.female, 2))
+             if code]
     return plan
 
 
-def _add(log: LogTotals, unit: Unit, kind: dict, amounts: tuple[int, int, int], cell: str,
-         unit_cell: str, number: int) -> None:
+def _add(log: LogTotals, unit: Unit, category: CategoryDef, amounts: tuple[int, int, int],
+         cell: str, unit_cell: str, number: int) -> None:
     totals = log.units.get(unit.name)
     if totals is None:
         totals = log.units[unit.name] = UnitTotals(unit, number, unit_cell)
     figures, sources = totals.figures, totals.sources
-    code = kind["code"]
-    plan = log.plans.get(code)
+    plan = log.plans.get(category.code)
     if plan is None:
-        plan = log.plans[code] = _plan(kind)
+        plan = log.plans[category.code] = _plan(category)
     for figure, which in plan:
         figures[figure] = figures.get(figure, 0) + amounts[which]
         if figure not in sources:
             sources[figure] = cell
-    if "flag" in kind:
-        figures[kind["flag"]] = True
-        sources.setdefault(kind["flag"], cell)
-    log.kinds[code] = log.kinds.get(code, 0) + 1
+    if category.flag:
+        figures[category.flag] = True
+        sources.setdefault(category.flag, cell)
+    log.categories[category.code] = log.categories.get(category.code, 0) + 1
     log.rows += 1
 
 
-def merge_into_units(data: Dataset, labels: dict[str, str]) -> None:
-    """Fold the log's totals into the per-unit table (created when the log stands alone)."""
-    log = data.log
-    if log is None:
-        return
-    table = data.tables.setdefault("units", [])
-    by_name = {r.values["unit"].name: r for r in table if r.values.get("unit")}
+def merge_into_units(data: Dataset, log: LogTotals, target: SheetDef) -> None:
+    """Fold the log's totals into the units sheet ``target`` (created when the log stands
+    alone)."""
+    key = next(c.code for c in target.columns if c.type == "unit")
+    labels = {c.code: c.label for c in target.columns}
+    table = data.tables.setdefault(target.key, [])
+    by_name = {r.values[key].name: r for r in table if r.values.get(key)}
     for name, totals in log.units.items():
         record = by_name.get(name)
         if record is None:
-            cells = {"unit": totals.unit_cell, **totals.sources}
-            table.append(Record(log.sheet, totals.row, {"unit": totals.unit, **totals.figures},
-                                cells, set(totals.figures)))
+            cells = {key: totals.unit_cell, **totals.sources}
+            table.append(Record(log.sheet, totals.row, {key: totals.unit, **totals.figures},
+                                cells, {key, *totals.figures}))
             continue
         for figure, value in totals.figures.items():
             if figure in record.given:
                 data.problems.append(_both(record, figure, value, totals, log.sheet, labels))
             else:
                 record.values[figure] = value
+                record.given.add(figure)
 
 
 def _both(record: Record, figure: str, value: Any, totals: UnitTotals, log_sheet: str,

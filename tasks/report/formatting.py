@@ -134,11 +134,14 @@ def share(part, whole, digits=1) -> str:
 
 
 def money(dong, unit="auto") -> str:
-    """Format an amount in đồng: 361_000_000 → "361 triệu đồng", 850_000 → "850.000 đồng".
+    """Format an amount in đồng, never rounded without saying so.
 
-    ``unit`` is "auto" (tỷ from 1e9, triệu from 1e6, else đồng, judged on the rounded
-    figure), "ty", "trieu" or "dong".
-    Up to 2 decimals, trailing zeros dropped; 0 → "0 đồng". Never "VNĐ" or "₫".
+    ``unit`` "auto" takes the largest of tỷ, triệu in which the amount is exact with at most
+    2 decimals, else whole đồng: 361_000_000 → "361 triệu đồng", 1_200_000_000 → "1,2 tỷ
+    đồng", 12_345_678 → "12.345.678 đồng", 850_000 → "850.000 đồng", 0 → "0 đồng".
+    With "ty", "trieu" or "dong" the amount is printed in that unit, rounded half up to 2
+    decimals and preceded by "khoảng" when rounding changed it (361_456_000, "trieu" →
+    "khoảng 361,46 triệu đồng"). Never "VNĐ" or "₫".
     Raises ValueError for None, bool, text, a negative amount or an unknown ``unit``.
     """
     # Babel's vi currency format gives "361.000.000 ₫" and its compact format "361 Tr":
@@ -147,14 +150,31 @@ def money(dong, unit="auto") -> str:
     if amount < 0:
         raise ValueError(f"money amount must not be negative, got {dong!r}")
     if unit == "auto":
-        # Judged on the printed (rounded) figure: 999.999.999 đồng would print "1.000 triệu
-        # đồng", so from 999.995.000 it is "1 tỷ đồng"; likewise "1 triệu đồng" from 999.999,995.
-        unit = ("ty" if amount >= Decimal("999995000")
-                else "trieu" if amount >= Decimal("999999.995") else "dong")
+        unit = next((u for u in ("ty", "trieu") if amount >= _MONEY_UNITS[u][0]
+                     and _exact(_CONTEXT.divide(amount, _MONEY_UNITS[u][0]))), "dong")
     if not isinstance(unit, str) or unit not in _MONEY_UNITS:
         raise ValueError(f"unknown money unit {unit!r}; expected 'auto', {', '.join(_MONEY_UNITS)}")
     size, suffix = _MONEY_UNITS[unit]
-    return f"{_fixed(_CONTEXT.divide(amount, size), 2)} {suffix}"
+    value = _CONTEXT.divide(amount, size)
+    return f"{'' if _exact(value) else 'khoảng '}{_fixed(value, 2)} {suffix}"
+
+
+def _exact(value: Decimal) -> bool:
+    """Whether ``value`` is written exactly with at most 2 decimals."""
+    with localcontext(_CONTEXT):
+        return value == value.quantize(Decimal("0.01"))
+
+
+def figure(value) -> str:
+    """A table cell's figure: ``num`` of the value, "-" when there is none (a unit that has
+    not reported, an indicator without data): the template never prints a missing figure as 0.
+    """
+    return "-" if value is None else num(value)
+
+
+def qty(n) -> str:
+    """``count`` under the name templates use, leaving Jinja's own ``count`` (length) alone."""
+    return count(n)
 
 
 def _check_date(d) -> date:
@@ -300,5 +320,5 @@ def join_names(names) -> str:
 FILTERS: dict[str, Callable] = {
     function.__name__: function
     for function in (num, decimal, percent, share, money, header_date, short_date, count,
-                     approx, unit_nouns, ratio, by_sex, female_share, join_names)
+                     approx, unit_nouns, ratio, by_sex, female_share, join_names, figure, qty)
 }

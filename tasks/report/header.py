@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from tasks.report.kinds import SheetSpec
+from tasks.report.kind_schema import SheetDef
 from tasks.report.sheets import Sheet
 from tasks.report.text import ascii_key, name_key
 
 HEADER_SCAN_ROWS = 10
 
 
-def _lookup(spec: SheetSpec) -> dict[str, str]:
+def _lookup(spec: SheetDef) -> dict[str, str]:
     """Every accepted spelling key of ``spec``'s columns, mapped to the column code."""
     found: dict[str, str] = {}
     for col in reversed(spec.columns):  # the first column wins a shared key
@@ -63,7 +63,7 @@ def header_rows(sheet: Sheet) -> list[tuple[int, list[Any]]]:
     return rows
 
 
-def find_header(sheet: Sheet, spec: SheetSpec) -> tuple[int, dict[int, str]] | None:
+def find_header(sheet: Sheet, spec: SheetDef) -> tuple[int, dict[int, str]] | None:
     """The header row (index in ``sheet.rows``) and its column positions, or ``None``."""
     best: tuple[int, dict[int, str]] | None = None
     rows = header_rows(sheet)

@@ -1,20 +1,20 @@
-"""Validation before submitting: read, validate and aggregate an upload, without rendering.
+"""Validation before submitting: read, validate and compute an upload, without rendering.
 
-``validate_upload`` runs the same reading, validation and aggregation as ``compile_report`` and
-returns every problem at once with a summary of what was understood, so the officer can fix the
-workbook before a job is queued (the worker validates again).
+``validate_upload`` runs the same reading, validation and computation as ``compile_report`` and
+returns every problem at once with a summary of what was understood (for any kind: the
+figures it declares, as numbers), so the officer can fix the workbook before a job is queued.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
 
 from tasks.report.errors import Problem
 from tasks.report.kinds import Catalog
-from tasks.report.pipeline import ReportRequest, ResolvedRequest, examine, resolve
-from tasks.report.records import reported_units
-from tasks.report.sheets import IntakeError, Workbook
-from tasks.report.validate import Dataset
+from tasks.report.pipeline import Examined, ReportRequest, ResolvedRequest, examine, resolve
+from tasks.report.sheets import IntakeError
 
 
 @dataclass(frozen=True)
@@ -38,30 +38,47 @@ class ValidationResult:
 def validate_upload(catalog: Catalog, request: ReportRequest, data: bytes) -> ValidationResult:
     """Every problem of ``data`` for ``request``, and what the report would be built from.
 
-    Raises ``CatalogError`` / ``PeriodError`` for a request that does not resolve; a file that
-    cannot be read is an invalid result (its one error says why), not an exception.
+    Raises ``CatalogError`` / ``PeriodError`` / ``ReportError`` for a request that does not
+    resolve; a file that cannot be read is an invalid result (its one error says why), not an
+    exception.
     """
     resolved = resolve(catalog, request)
     try:
-        book, dataset, specific, found = examine(resolved, data)
+        examined = examine(resolved, data)
     except IntakeError as e:
         return ValidationResult(e.problems(), [], {"file_type": None})
-    errors = [p for p in found if p.severity == "error"]
-    warnings = [p for p in found if p.severity != "error"]
-    return ValidationResult(errors, warnings, _summary(resolved, book, dataset, specific))
+    errors = [p for p in examined.problems if p.severity == "error"]
+    warnings = [p for p in examined.problems if p.severity != "error"]
+    return ValidationResult(errors, warnings, _summary(resolved, examined))
 
 
-def _summary(resolved: ResolvedRequest, book: Workbook, dataset: Dataset,
-             specific: dict) -> dict:
-    log = dataset.log
+def _plain(value: Any) -> Any:
+    """A figure as JSON numbers: sums and counts as they are, lists and tables by size."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, list):
+        return len(value)
+    if isinstance(value, dict):
+        shown = {k: _plain(v) for k, v in value.items() if not isinstance(v, str)}
+        return {k: v for k, v in shown.items() if v is not None or k in ("value", "share")}
+    return None
+
+
+def _summary(resolved: ResolvedRequest, examined: Examined) -> dict:
+    dataset, cover = examined.dataset, examined.coverage
     return {
-        "file_type": book.kind,
-        "sheets": [{"name": s.name, "rows": len(s.rows)} for s in book.sheets],
+        "file_type": examined.book.file_type,
+        "sheets": [{"name": s.name, "rows": len(s.rows)} for s in examined.book.sheets],
         "period": {"start": resolved.period.start.isoformat(),
-                   "end": resolved.period.end.isoformat()},
-        "units": {"reported": len(reported_units(dataset.tables.get("units", []))),
-                  "total": len(resolved.province.units)},
-        "totals": dict(specific.get("totals", {})),
-        "activity_log": {"rows": log.rows, "kinds": dict(log.kinds)} if log else None,
-        "province_activities": len(specific.get("province_activities", [])),
+                   "end": resolved.period.end.isoformat(), "label": resolved.period.label},
+        "agency": resolved.agency.name,
+        "units": {"reported": cover["reported"], "total": cover["total"]} if cover else None,
+        "missing_units": cover["missing"] if cover else [],
+        "figures": {name: _plain(value) for name, value in examined.figures.items()},
+        "activity_logs": {key: {"rows": log.rows, "categories": dict(log.categories)}
+                          for key, log in dataset.logs.items()},
     }

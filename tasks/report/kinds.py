@@ -1,49 +1,44 @@
 """Report kinds as data: each folder of ``doc_templates/`` with a ``kind.toml`` is one kind.
 
-A kind names its template, sample workbook, the sheets and columns it reads, and its per-year
-campaign facts. ``Catalog`` holds every kind and province profile found in the folder.
+A kind folder holds ``kind.toml`` (sheets, columns, figures, sentence rules, indicators,
+accepted periods and their texts: see ``kind_schema``), its ``template.docx``, a sample
+workbook, a README and, for campaign kinds, ``campaigns.toml``. No Python per kind: one
+pipeline serves them all.
+
+``load_kind`` checks a folder completely and raises ``KindError`` with every problem (file,
+key, message). ``Catalog`` loads every kind and province profile under a folder; a kind that
+fails its checks is refused (logged, listed in ``Catalog.refused``) while the others serve.
 """
 
 from __future__ import annotations
 
+import logging
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
-from tasks.report.errors import CatalogError
+from pydantic import ValidationError
+
+from tasks.report.errors import CatalogError, PeriodError
+from tasks.report.kind_checks import check_definition
+from tasks.report.kind_problems import KindError, KindProblem, from_validation
+from tasks.report.kind_schema import COMMON_NAMES, CampaignsDef, KindDef, PeriodTexts, SheetDef
+from tasks.report.period import describe_forms, parse_period
 from tasks.report.provinces import ProvinceProfile, load_province
 
-
-@dataclass(frozen=True)
-class Column:
-    """A column of a data sheet: machine code, Vietnamese label, value type."""
-
-    code: str
-    label: str
-    type: str
-    required: bool = False
-
-
-@dataclass(frozen=True)
-class SheetSpec:
-    """A sheet of the data workbook and the columns it holds."""
-
-    key: str
-    name: str
-    aliases: tuple[str, ...]
-    required: bool
-    layout: str
-    columns: tuple[Column, ...]
-    keys: tuple[dict, ...] = ()
-
-    def column(self, code: str) -> Column:
-        return next(c for c in self.columns if c.code == code)
+log = logging.getLogger(__name__)
+KIND_FILE = "kind.toml"
 
 
 @dataclass(frozen=True)
 class Campaign:
-    """One year's facts of a campaign: its window, theme and guidance letter."""
+    """One year of a campaign: its window, theme and guidance letter.
+
+    ``guidance_date`` None means the letter's date is not known: reports then cite the
+    guidance without its number (a number without a date is not a citation).
+    """
 
     year: int
     start: date
@@ -52,129 +47,214 @@ class Campaign:
     guidance_number: str = ""
     guidance_date: date | None = None
     guidance_issuer: str = ""
-    guidance_subject: str = ""
 
 
-@dataclass(frozen=True)
 class ReportKind:
-    """A kind of report: its files, workbook layout and campaigns."""
+    """A checked kind: its definition, folder and campaigns (see ``load_kind``)."""
 
-    slug: str
-    title: str
-    campaign_name: str
-    short_title: str
-    document_type: str
-    folder: Path
-    template: str
-    sample: str
-    provinces: tuple[str, ...]
-    sheets: tuple[SheetSpec, ...]
-    activities: tuple[dict, ...]
-    campaigns: dict[int, Campaign] = field(default_factory=dict)
-    year_means: str = "year"
-    context_keys: tuple[str, ...] = ()
-    sample_province: str = ""
-    sample_period: str = ""
+    def __init__(self, definition: KindDef, folder: Path, campaign_name: str = "",
+                 campaigns: dict[int, Campaign] | None = None) -> None:
+        self.definition = definition
+        self.folder = folder
+        self.campaign_name = campaign_name
+        self.campaigns = campaigns or {}
+
+    def __repr__(self) -> str:
+        return f"ReportKind({self.slug!r})"
+
+    slug = property(lambda self: self.definition.slug)
+    title = property(lambda self: self.definition.title)
+    short_title = property(lambda self: self.definition.short_title)
+    document_type = property(lambda self: self.definition.document_type)
+    field = property(lambda self: self.definition.field)
+    provinces = property(lambda self: self.definition.provinces)
+    sheets = property(lambda self: self.definition.sheets)
+    figures = property(lambda self: self.definition.figures)
+    rules = property(lambda self: self.definition.rules)
+    items = property(lambda self: self.definition.items)
+    forms = property(lambda self: self.definition.periods.forms)
+    appendices = property(lambda self: self.definition.appendices)
+    sample_province = property(lambda self: self.definition.sample_province)
+    sample_period = property(lambda self: self.definition.sample_period)
 
     @property
     def template_path(self) -> Path:
-        return self.folder / self.template
+        return self.folder / self.definition.template
 
     @property
     def sample_path(self) -> Path:
-        return self.folder / self.sample
+        return self.folder / self.definition.sample
 
-    def sheet(self, key: str) -> SheetSpec:
-        return next(s for s in self.sheets if s.key == key)
+    @property
+    def readme_path(self) -> Path:
+        return self.folder / self.definition.readme
 
-    def year_windows(self) -> dict[int, tuple[date, date]]:
-        """What a bare year means for this kind: its campaign window, when it has campaigns."""
-        if self.year_means != "campaign":
-            return {}
+    def sheet(self, key: str) -> SheetDef | None:
+        """The sheet of key ``key``; ``None`` when the kind has none."""
+        return next((s for s in self.sheets if s.key == key), None)
+
+    def texts(self, form: str) -> PeriodTexts:
+        """The summary, opening and closing for periods of ``form`` (checked at load)."""
+        return self.definition.periods.texts[form]
+
+    def campaign_windows(self) -> dict[int, tuple[date, date]]:
         return {y: (c.start, c.end) for y, c in self.campaigns.items()}
 
-    def campaign(self, year: int) -> Campaign:
-        """The campaign of ``year``; ``CatalogError`` when the data files have none."""
-        try:
-            return self.campaigns[year]
-        except KeyError:
-            known = ", ".join(str(y) for y in sorted(self.campaigns)) or "không có"
-            raise CatalogError(
-                f"Chưa có dữ liệu chiến dịch năm {year} cho loại báo cáo «{self.title}» "
-                f"(các năm đã có: {known}).",
-                "unknown_campaign_year",
-            ) from None
+    def describe_periods(self) -> str:
+        """The accepted period forms in words, for messages and the API."""
+        return describe_forms(self.forms, self.campaigns)
+
+    @cached_property
+    def context_names(self) -> frozenset[str]:
+        """The top-level names a template of this kind may use."""
+        return frozenset(COMMON_NAMES) | frozenset(self.figures)
 
 
-def _load_campaigns(path: Path) -> dict[int, Campaign]:
-    if not path.exists():
-        return {}
-    raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    fields = Campaign.__dataclass_fields__
-    return {
-        int(c["year"]): Campaign(**{k: v for k, v in c.items() if k in fields})
-        for c in raw.get("campaigns", ())
-    }
+def _read_toml(path: Path, file: str) -> tuple[dict | None, list[KindProblem]]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8")), []
+    except FileNotFoundError:
+        return None, [KindProblem(file, "", "kind_missing_file", "thiếu tệp này.")]
+    except (OSError, UnicodeDecodeError) as e:
+        return None, [KindProblem(file, "", "kind_unreadable", f"không đọc được tệp ({e}).")]
+    except tomllib.TOMLDecodeError as e:
+        return None, [KindProblem(file, "", "kind_toml_syntax", f"sai cú pháp TOML: {e}.")]
 
 
-def _sheet(raw: dict) -> SheetSpec:
-    return SheetSpec(
-        key=raw["key"], name=raw["name"], aliases=tuple(raw.get("aliases", ())),
-        required=bool(raw.get("required", False)), layout=raw.get("layout", "table"),
-        columns=tuple(Column(**c) for c in raw["columns"]), keys=tuple(raw.get("keys", ())),
-    )
+def _campaigns(folder: Path, file: str) -> tuple[str, dict[int, Campaign], list[KindProblem]]:
+    raw, found = _read_toml(folder / file, file)
+    if raw is None:
+        return "", {}, found
+    try:
+        parsed = CampaignsDef.model_validate(raw)
+    except ValidationError as e:
+        return "", {}, from_validation(file, e)
+    campaigns = {}
+    for n, c in enumerate(parsed.campaigns, start=1):
+        if c.end < c.start or c.year in campaigns:
+            found.append(KindProblem(file, f"campaigns[{n}]", "kind_inconsistent",
+                                     "năm trùng hoặc ngày kết thúc trước ngày bắt đầu."))
+        campaigns[c.year] = Campaign(c.year, c.start, c.end, c.theme, c.guidance_number,
+                                     c.guidance_date, c.guidance_issuer)
+    return parsed.name, campaigns, found
 
 
 def load_kind(folder: Path) -> ReportKind:
-    """Read ``folder/kind.toml`` and its campaigns; ``CatalogError`` when malformed."""
+    """Read and check the kind in ``folder``; ``KindError`` lists every problem found.
+
+    Checks here need only the folder; ``Catalog`` adds those that need the province
+    profiles and the template lint.
+    """
+    raw, found = _read_toml(folder / KIND_FILE, KIND_FILE)
+    if raw is None:
+        raise KindError(folder.name, found)
     try:
-        raw = tomllib.loads((folder / "kind.toml").read_text(encoding="utf-8"))
-        return ReportKind(
-            slug=raw["slug"], title=raw["title"], campaign_name=raw["campaign_name"],
-            short_title=raw["short_title"], document_type=raw["document_type"],
-            folder=folder, template=raw["template"], sample=raw["sample"],
-            provinces=tuple(raw["provinces"]), sheets=tuple(_sheet(s) for s in raw["sheets"]),
-            activities=tuple(raw.get("activities", ())),
-            campaigns=_load_campaigns(folder / raw.get("campaigns", "campaigns.toml")),
-            year_means=raw.get("year_means", "year"),
-            context_keys=tuple(raw.get("context_keys", ())),
-            sample_province=raw.get("sample_province", ""),
-            sample_period=raw.get("sample_period", ""),
-        )
-    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as e:
-        raise CatalogError(f"Loại báo cáo {folder.name} không đọc được: {e}", "bad_kind") from e
+        definition = KindDef.model_validate(raw)
+    except ValidationError as e:
+        raise KindError(folder.name, from_validation(KIND_FILE, e)) from None
+    found = check_definition(definition)
+    for key in ("template", "sample", "readme"):
+        name = getattr(definition, key)
+        if Path(name).name != name or not (folder / name).is_file():
+            found.append(KindProblem(KIND_FILE, key, "kind_missing_file",
+                                     f"không có tệp «{name}» trong thư mục loại báo cáo."))
+    name, campaigns = "", {}
+    if definition.periods.campaigns:
+        file = definition.periods.campaigns
+        name, campaigns, more = _campaigns(folder, Path(file).name)
+        found += more
+    if found:
+        raise KindError(folder.name, found)
+    return ReportKind(definition, folder, name, campaigns)
 
 
 class Catalog:
-    """The report kinds and province profiles under one templates folder, loaded once."""
+    """The report kinds and province profiles under one templates folder, loaded once.
+
+    ``refused`` maps a kind folder (or profile file) name to the problems that kept it out.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
-        self.kinds = {
-            k.slug: k
-            for k in (load_kind(p.parent) for p in sorted(self.root.glob("*/kind.toml")))
-        }
-        self.provinces = {
-            p.slug: p
-            for p in (load_province(f) for f in sorted((self.root / "provinces").glob("*.toml")))
-        }
+        self.refused: dict[str, list[KindProblem]] = {}
+        self.provinces: dict[str, ProvinceProfile] = {}
+        for path in sorted((self.root / "provinces").glob("*.toml")):
+            try:
+                profile = load_province(path)
+            except CatalogError as e:
+                self._refuse(f"provinces/{path.name}",
+                             [KindProblem(path.name, "", e.code, e.message)])
+                continue
+            self.provinces[profile.slug] = profile
+        self.kinds: dict[str, ReportKind] = {}
+        for path in sorted(self.root.glob(f"*/{KIND_FILE}")):
+            self.add(path.parent)
+
+    def add(self, folder: Path) -> ReportKind | None:
+        """Load the kind in ``folder`` and serve it, or record why it is refused."""
+        try:
+            kind = load_kind(folder)
+            found = self.check(kind)
+        except KindError as e:
+            self._refuse(folder.name, e.found)
+            return None
+        if found:
+            self._refuse(folder.name, found)
+            return None
+        if kind.slug in self.kinds and self.kinds[kind.slug].folder != folder:
+            self._refuse(folder.name, [KindProblem(KIND_FILE, "slug", "kind_duplicate_slug",
+                                                   f"«{kind.slug}» đã là mã của thư mục "
+                                                   f"«{self.kinds[kind.slug].folder.name}».")])
+            return None
+        self.kinds[kind.slug] = kind
+        return kind
+
+    def _refuse(self, name: str, found: list[KindProblem]) -> None:
+        self.refused[name] = found
+        log.warning("report kind %s refused: %s", name, "; ".join(p.text() for p in found))
+
+    def check(self, kind: ReportKind) -> list[KindProblem]:
+        """The problems of ``kind`` against this catalog: provinces, sample period, template."""
+        from tasks.report.template_lint import lint_template  # heavy: only when checking
+
+        found = []
+        for n, slug in enumerate(kind.provinces, start=1):
+            profile = self.provinces.get(slug)
+            if profile is None:
+                found.append(KindProblem(KIND_FILE, f"provinces[{n}]", "kind_unknown_province",
+                                         f"không có hồ sơ tỉnh «{slug}» "
+                                         f"(có: {', '.join(self.provinces) or 'không'})."))
+            elif kind.field not in profile.fields():
+                found.append(KindProblem(KIND_FILE, "field", "kind_unknown_field",
+                                         f"hồ sơ tỉnh «{slug}» không ghi cơ quan nào phụ trách "
+                                         f"lĩnh vực «{kind.field}»."))
+        try:
+            parse_period(kind.sample_period, kind.forms, kind.campaign_windows())
+        except PeriodError as e:
+            found.append(KindProblem(KIND_FILE, "sample_period", "kind_bad_sample_period",
+                                     e.message))
+        try:
+            data = kind.template_path.read_bytes()
+        except OSError as e:
+            return [*found, KindProblem(kind.definition.template, "", "kind_unreadable",
+                                        f"không đọc được ({e.strerror}).")]
+        found += [KindProblem(kind.definition.template, f.location, f.code, f.message)
+                  for f in lint_template(data, kind.context_names)]
+        return found
 
     def kind(self, slug: str) -> ReportKind:
         """The kind ``slug``; ``CatalogError`` (code ``unknown_template``) when absent."""
         if slug not in self.kinds:
             raise CatalogError(
-                f"Không có loại báo cáo «{slug}». Các loại hiện có: {', '.join(self.kinds)}.",
-                "unknown_template",
-            )
+                f"Không có loại báo cáo «{slug}». Các loại hiện có: "
+                f"{', '.join(k.title for k in self.kinds.values())}.", "unknown_template")
         return self.kinds[slug]
 
     def province(self, slug: str, kind: ReportKind | None = None) -> ProvinceProfile:
         """The profile ``slug`` (``unknown_province`` when absent or not offered by ``kind``)."""
         offered = kind.provinces if kind else tuple(self.provinces)
         if slug not in self.provinces or slug not in offered:
-            raise CatalogError(
-                f"Không có tỉnh «{slug}» cho loại báo cáo này. Các tỉnh hiện có: "
-                f"{', '.join(p for p in offered if p in self.provinces)}.",
-                "unknown_province",
-            )
+            names = ", ".join(self.provinces[p].name for p in offered if p in self.provinces)
+            raise CatalogError(f"Không có tỉnh «{slug}» cho loại báo cáo này. Các tỉnh hiện "
+                               f"có: {names}.", "unknown_province")
         return self.provinces[slug]

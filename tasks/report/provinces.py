@@ -1,8 +1,11 @@
-"""Province profiles as dated data: who issues the report, where, and which units report.
+"""Province profiles as dated data: who issues a report, where, and which units report.
 
-A profile (``doc_templates/provinces/<slug>.toml``) holds eras (agency names, place, signer,
-recipients, valid between two dates) and a unit registry (codes, names, kinds, display order,
-aliases, validity). Everything is resolved at one date: the end of the reporting period.
+A profile (``doc_templates/provinces/<slug>.toml``) holds eras (the province's name, place,
+people's committee and reporting level between two dates), the issuing agencies by field of
+work (a department, its symbol, ministry, recipients and signer between two dates: gender
+equality moved from the Sở Lao động - Thương binh và Xã hội to the Sở Nội vụ in 2025) and a
+unit registry (codes, names, unit types, display order, aliases, validity). Everything is
+resolved at one date, the report's issue date (see ``pipeline.resolve``).
 """
 
 from __future__ import annotations
@@ -10,7 +13,8 @@ from __future__ import annotations
 import difflib
 import functools
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as default
 from datetime import date
 from pathlib import Path
 
@@ -32,10 +36,14 @@ def _dates(raw: dict) -> tuple[date, date]:
 
 @dataclass(frozen=True)
 class Unit:
-    """A sub-provincial unit in the registry; ``name`` is the official spelling to print."""
+    """A sub-provincial unit in the registry; ``name`` is the official spelling to print.
+
+    ``unit_type`` is the code of its designation ("huyen", "thanh_pho", "xa", "phuong" …: see
+    ``formatting.unit_nouns``); ``level`` is "district" or "commune".
+    """
 
     name: str
-    kind: str
+    unit_type: str
     level: str
     order: int
     code: str | None = None
@@ -75,21 +83,34 @@ def _strip_kind(name: str) -> str:
 
 @dataclass(frozen=True)
 class Era:
-    """The issuing side of the profile between two dates (inclusive)."""
+    """The province itself between two dates (inclusive): its name, place and units' level."""
 
     valid_from: date
     valid_to: date
     place: str
     province: str
     parent_agency: str
-    agency: str
-    agency_abbreviation: str
+    reporting_level: str
+
+
+@dataclass(frozen=True)
+class Agency:
+    """The department that issues reports of one field of work between two dates (inclusive).
+
+    ``abbreviation`` makes the number symbol (BC-SNV); ``addressee`` is the "Kính gửi" line
+    (the ministry, with its handling unit when known), empty for a report not sent upward.
+    """
+
+    field: str
+    valid_from: date
+    valid_to: date
+    name: str
+    abbreviation: str
     ministry: str
     addressee: str
     archive_unit: str
     recipients: tuple[str, ...]
-    reporting_level: str
-    signer: dict = field(default_factory=dict)
+    signer: dict = default(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -101,6 +122,16 @@ class ProvinceAtDate:
     day: date
     era: Era
     units: tuple[Unit, ...]
+    agencies: tuple[Agency, ...] = ()
+
+    def agency(self, field_of_work: str) -> Agency:
+        """The agency issuing ``field_of_work`` on this date; ``CatalogError`` when none."""
+        found = next((a for a in self.agencies if a.field == field_of_work), None)
+        if found is None:
+            raise CatalogError(
+                f"Hồ sơ tỉnh {self.name} chưa ghi cơ quan nào phụ trách lĩnh vực "
+                f"«{field_of_work}» vào ngày {self.day:%d/%m/%Y}.", "no_issuing_agency")
+        return found
 
     def match_unit(self, text: str) -> Unit | None:
         """The unit whose name, alias or proper name matches ``text``; ``None`` when none does."""
@@ -128,8 +159,18 @@ class ProvinceProfile:
     name: str
     eras: tuple[Era, ...]
     units: tuple[Unit, ...]
+    agencies: tuple[Agency, ...] = ()
     successor: str | None = None
     successor_from: date | None = None
+
+    @property
+    def first_day(self) -> date:
+        """The first day the profile covers."""
+        return min(e.valid_from for e in self.eras)
+
+    def fields(self) -> set[str]:
+        """The fields of work some agency of the profile issues."""
+        return {a.field for a in self.agencies}
 
     def at(self, day: date) -> ProvinceAtDate:
         """Resolve the profile at ``day``; ``CatalogError`` when it does not cover that date."""
@@ -147,31 +188,52 @@ class ProvinceProfile:
             (u for u in self.units if u.level == era.reporting_level and u.valid_on(day)),
             key=lambda u: u.order,
         )
-        return ProvinceAtDate(self.slug, self.name, day, era, tuple(units))
+        agencies = tuple(a for a in self.agencies if a.valid_from <= day <= a.valid_to)
+        return ProvinceAtDate(self.slug, self.name, day, era, tuple(units), agencies)
+
+
+def _era(raw: dict) -> Era:
+    return Era(*_dates(raw), place=raw["place"], province=raw["province"],
+               parent_agency=raw["parent_agency"],
+               reporting_level=raw.get("reporting_level", "district"))
+
+
+def _agency(raw: dict) -> Agency:
+    return Agency(raw["field"], *_dates(raw), name=raw["name"],
+                  abbreviation=raw["abbreviation"], ministry=raw.get("ministry", ""),
+                  addressee=raw.get("addressee", ""), archive_unit=raw.get("archive_unit", ""),
+                  recipients=tuple(raw.get("recipients", ())), signer=dict(raw.get("signer", {})))
+
+
+def _unit(raw: dict) -> Unit:
+    return Unit(name=raw["name"], unit_type=raw["type"], level=raw["level"],
+                order=int(raw["order"]), code=str(raw["code"]) if "code" in raw else None,
+                aliases=tuple(raw.get("aliases", ())), valid_from=_dates(raw)[0],
+                valid_to=_dates(raw)[1], former_province=raw.get("former_province"))
 
 
 def load_province(path: Path) -> ProvinceProfile:
-    """Read a profile file; ``CatalogError`` names the file and the field when it is malformed."""
+    """Read a profile file; ``CatalogError`` names the file, the entry and the key when it is
+    malformed (``bad_profile``)."""
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        eras = tuple(
-            Era(*_dates(e), place=e["place"], province=e["province"],
-                parent_agency=e["parent_agency"], agency=e["agency"],
-                agency_abbreviation=e["agency_abbreviation"], ministry=e.get("ministry", ""),
-                addressee=e.get("addressee", ""), archive_unit=e.get("archive_unit", ""),
-                recipients=tuple(e.get("recipients", ())),
-                reporting_level=e.get("reporting_level", "district"),
-                signer=dict(e.get("signer", {})))
-            for e in raw["eras"]
-        )
-        units = tuple(
-            Unit(name=u["name"], kind=u["kind"], level=u["level"], order=int(u["order"]),
-                 code=str(u["code"]) if "code" in u else None,
-                 aliases=tuple(u.get("aliases", ())), valid_from=_dates(u)[0],
-                 valid_to=_dates(u)[1], former_province=u.get("former_province"))
-            for u in raw.get("units", ())
-        )
-        return ProvinceProfile(raw["slug"], raw["name"], eras, units, raw.get("successor"),
-                               raw.get("successor_from"))
-    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as e:
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise CatalogError(f"Hồ sơ tỉnh {path.name} không đọc được: {e}", "bad_profile") from e
+    entries = {}
+    for table, build in (("eras", _era), ("agencies", _agency), ("units", _unit)):
+        built = []
+        for number, entry in enumerate(raw.get(table, ()), start=1):
+            try:
+                built.append(build(entry))
+            except KeyError as e:
+                raise CatalogError(f"Hồ sơ tỉnh {path.name}, {table}[{number}]: thiếu khóa "
+                                   f"{e.args[0]}.", "bad_profile") from e
+            except (TypeError, ValueError, AttributeError) as e:
+                raise CatalogError(f"Hồ sơ tỉnh {path.name}, {table}[{number}]: giá trị không "
+                                   f"hợp lệ ({e}).", "bad_profile") from e
+        entries[table] = tuple(built)
+    if not entries["eras"] or "slug" not in raw or "name" not in raw:
+        raise CatalogError(f"Hồ sơ tỉnh {path.name}: cần slug, name và ít nhất một eras.",
+                           "bad_profile")
+    return ProvinceProfile(raw["slug"], raw["name"], entries["eras"], entries["units"],
+                           entries["agencies"], raw.get("successor"), raw.get("successor_from"))

@@ -1,22 +1,21 @@
-"""Validated rows (``Record``) and the checks that look across rows of the per-unit table.
+"""Validated rows (``Record``) and the checks that look across the rows of one sheet.
 
 A record keeps its parsed values by column code, where each came from (``cells``, built on
 demand) and which cells were filled in (``given``): a blank count cell reads as 0, yet "not
-given" matters when the same figure also comes from the activity log.
+given" matters twice — a unit row with nothing but its name has not reported (its figures are
+unknown, never zero), and a figure given both in a units sheet and in the activity log must
+agree.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tasks.report.errors import Problem
 from tasks.report.formatting import by_sex
-from tasks.report.provinces import ProvinceAtDate
-
-if TYPE_CHECKING:
-    from tasks.report.validate import Dataset
+from tasks.report.kind_schema import SheetDef
 
 TOTAL_ROW = "__total__"
 SHOWN_MISSING = 20
@@ -56,73 +55,79 @@ class Record:
               raw: list[Any]) -> Record:
         """A record of ``values`` read from ``raw`` through ``columns`` (code, pos, …, letter)."""
         letters = {c[0]: c[4] for c in columns}
-        given = {c[0] for c in columns if c[1] < len(raw) and not _blank(raw[c[1]])}
+        given = {c[0] for c in columns if c[1] < len(raw) and not is_blank(raw[c[1]])}
         return cls(sheet, row, values, CellRefs(letters, row), given)
 
+    def reported(self, key: str) -> bool:
+        """Whether the row holds anything besides its key column (the unit or indicator)."""
+        return bool(self.given - {key})
 
-def _blank(value: Any) -> bool:
+
+def is_blank(value: Any) -> bool:
+    """The one definition of a blank cell: nothing, or text of white space only."""
     return value is None or (isinstance(value, str) and not value.strip())
 
 
 def row_is_blank(raw: list[Any]) -> bool:
-    """Whether every cell of a row is empty or spaces only."""
-    return all(_blank(v) for v in raw)
+    """Whether every cell of a row is blank."""
+    return all(is_blank(v) for v in raw)
 
 
-def check_totals(records: list[Record]) -> list[Problem]:
-    """Rows where a typed number of participants differs from men + women."""
+def check_sums(records: list[Record], spec: SheetDef) -> list[Problem]:
+    """Rows where a column declared ``sum_of`` others differs from their sum."""
     problems = []
-    for r in records:
-        male, female = r.values.get("male") or 0, r.values.get("female") or 0
-        given = r.values.get("participants") or 0
-        if given and (male or female) and male + female != given:
-            problems.append(Problem(
-                "inconsistent_total",
-                f"Số người tham gia {given} khác tổng nam + nữ ({by_sex(male, female)}).",
-                r.sheet, r.cells.get("participants")))
+    for column in spec.columns:
+        if not column.sum_of:
+            continue
+        for r in records:
+            given = r.values.get(column.code)
+            parts = [r.values.get(p) or 0 for p in column.sum_of]
+            if given and column.code in r.given and any(parts) and sum(parts) != given:
+                shown = by_sex(*parts) if len(parts) == 2 else " + ".join(map(str, parts))
+                problems.append(Problem(
+                    "inconsistent_total", f"«{column.label}» {given} khác tổng các cột "
+                    f"{', '.join(column.sum_of)} ({shown}).", r.sheet, r.cells[column.code]))
     return problems
 
 
-def check_units(data: Dataset) -> None:
-    """Drop typed totals rows (warning) and report units listed twice."""
-    if "units" not in data.tables:
-        return
+def check_keys(records: list[Record], key: str, what: str) -> tuple[list[Record], list[Problem]]:
+    """Drop typed totals rows (warning) and report keys listed twice; returns kept rows.
+
+    ``key`` is the code of the unit or indicator column, ``what`` how messages call it.
+    """
+    problems = []
     seen: dict[str, Record] = {}
     kept = []
-    for record in data.tables["units"]:
-        unit = record.values.get("unit")
-        if unit is TOTAL_ROW:
-            data.problems.append(Problem(
+    for record in records:
+        value = record.values.get(key)
+        if value is TOTAL_ROW:
+            problems.append(Problem(
                 "total_row_ignored", "Dòng tổng cộng được bỏ qua: tổng do hệ thống tự tính.",
-                record.sheet, record.cells["unit"], "warning"))
+                record.sheet, record.cells[key], "warning"))
             continue
         kept.append(record)
-        if not unit:
+        if not value:
             continue
-        if unit.name in seen:
-            first = seen[unit.name].cells["unit"]
-            data.problems.append(Problem(
-                "duplicate_unit", f"Đơn vị «{unit.name}» đã có ở ô {first}.",
-                record.sheet, record.cells["unit"]))
-        seen.setdefault(unit.name, record)
-    data.tables["units"] = kept
+        name = getattr(value, "name", None) or getattr(value, "label", "")
+        if name in seen:
+            first = seen[name].cells[key]
+            problems.append(Problem(
+                f"duplicate_{what}", f"«{name}» đã có ở ô {first}.", record.sheet,
+                record.cells[key]))
+        seen.setdefault(name, record)
+    return kept, problems
 
 
-def reported_units(records: list[Record]) -> set[str]:
-    """Names of the units with at least one figure (a row left blank has not reported)."""
-    return {r.values["unit"].name for r in records
-            if r.values.get("unit") and any(v for c, v in r.values.items() if c != "unit")}
+def reported_units(records: list[Record], key: str) -> set[str]:
+    """Names of the units whose row holds at least one figure (zero counts as a figure)."""
+    return {r.values[key].name for r in records if r.values.get(key) and r.reported(key)}
 
 
-def check_missing_units(data: Dataset, province: ProvinceAtDate) -> None:
-    """Warn about the units that sent nothing."""
-    reported = reported_units(data.tables["units"])
-    missing = [u.name for u in province.units if u.name not in reported]
-    if missing:
-        shown = ", ".join(missing[:SHOWN_MISSING])
-        if len(missing) > SHOWN_MISSING:
-            shown += f" và {len(missing) - SHOWN_MISSING} đơn vị khác"
-        data.problems.append(Problem(
-            "missing_units", f"Chưa có số liệu của {len(missing)}/{len(province.units)} "
-            f"đơn vị: {shown}.", data.sheet_names.get("units") or data.sheet_names.get(
-                "activities"), None, "warning"))
+def missing_units_problem(missing: list[str], total: int, sheet: str | None) -> Problem:
+    """The warning naming the units that sent nothing (at most ``SHOWN_MISSING`` by name)."""
+    shown = ", ".join(missing[:SHOWN_MISSING])
+    if len(missing) > SHOWN_MISSING:
+        shown += f" và {len(missing) - SHOWN_MISSING} đơn vị khác"
+    return Problem("missing_units", f"Chưa có số liệu của {len(missing)}/{total} đơn vị: "
+                   f"{shown}. Báo cáo ghi rõ các đơn vị này chưa báo cáo; số tổng chỉ tính các "
+                   "đơn vị đã gửi số liệu.", sheet, None, "warning")

@@ -44,9 +44,9 @@ class Sheet:
 
 @dataclass
 class Workbook:
-    """What was read: the detected type and the sheets in file order."""
+    """What was read: the detected file type ("xlsx", "ods", "csv") and the sheets in order."""
 
-    kind: str
+    file_type: str
     sheets: list[Sheet]
 
 

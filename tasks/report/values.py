@@ -173,3 +173,42 @@ def _text_date(value: str) -> date | None:
     except ValueError:
         pass
     raise ValueProblem("not_a_date", f"«{value}» không phải là ngày (ghi dd/mm/yyyy).")
+
+
+def parse_number(value: Any) -> Decimal | None:
+    """A non-negative number that may have decimals (a rate, a percentage); blank is ``None``.
+
+    Unlike a count, a blank here is not zero: an indicator left empty has no value yet.
+    Accepts "75,8", "75.8", "1.090", "1.090,5". Raises ``ValueProblem`` (``not_a_number``,
+    ``negative_number``).
+    """
+    if value is None or value.__class__ is bool:
+        if value is None:
+            return None
+        raise ValueProblem("not_a_number", f"«{value}» không phải là số.")
+    if isinstance(value, int | float | Decimal):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueProblem("not_a_number", f"«{value}» không phải là số.")
+        number = Decimal(str(value))
+    else:
+        text = clean(str(value)).replace("\u00a0", "").replace(" ", "").rstrip("%")
+        if not text:
+            return None
+        number = _decimal_text(text, value)
+    if number < 0:
+        raise ValueProblem("negative_number", f"Số «{value}» âm; chỉ nhận số không âm.")
+    return number
+
+
+def _decimal_text(text: str, shown: Any) -> Decimal:
+    """Vietnamese writing first: "." groups thousands, "," marks decimals; else the plain form."""
+    if _GROUPED.match(text):
+        text = re.sub(r"\D", "", text)
+    elif re.fullmatch(r"\d{1,3}(\.\d{3})+,\d+", text):
+        text = text.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"-?\d+,\d+", text):
+        text = text.replace(",", ".")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise ValueProblem("not_a_number", f"«{shown}» không phải là số.") from None

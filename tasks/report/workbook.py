@@ -82,11 +82,11 @@ def detect_type(data: bytes) -> str:
 
 def read_workbook(data: bytes) -> Workbook:
     """Read ``data`` as XLSX, ODS or CSV; ``IntakeError`` when it is refused or unreadable."""
-    kind = detect_type(data)
-    if kind == "xlsx":
+    file_type = detect_type(data)
+    if file_type == "xlsx":
         sheets: list[Sheet] = read_xlsx(data)
-    elif kind == "ods":
+    elif file_type == "ods":
         sheets = read_ods(data)
     else:
         sheets = [read_csv(data)]
-    return Workbook(kind, sheets)
+    return Workbook(file_type, sheets)

@@ -57,8 +57,8 @@ def test_output_ignores_caller_decimal_context():
         assert f.num(1_234_567_890) == "1.234.567.890"
         assert f.share(1, 3, 2) == "33,33%"
         assert f.female_share(1091, 3411) == "75,8%"
-        assert f.money(999_999_999) == "1 tỷ đồng"
-        assert f.money(361_456_000) == "361,46 triệu đồng"
+        assert f.money(999_999_999) == "999.999.999 đồng"
+        assert f.money(361_456_000) == "361.456.000 đồng"
 
 
 @pytest.mark.parametrize("func", [f.num, f.decimal, f.percent, f.money, f.count, f.approx])
@@ -109,12 +109,15 @@ def test_share(part, whole, digits, expected):
     (361_500_000, "auto", "361,5 triệu đồng"), (850_000, "auto", "850.000 đồng"),
     (361_000_000, "dong", "361.000.000 đồng"), (0, "auto", "0 đồng"),
     (1_000_000, "auto", "1 triệu đồng"), (999_999, "auto", "999.999 đồng"),
-    (1_234_567_890, "auto", "1,23 tỷ đồng"), (1_235_000_000, "auto", "1,24 tỷ đồng"),
-    (Decimal("2500000000000"), "auto", "2.500 tỷ đồng"), (361_000_000, "ty", "0,36 tỷ đồng"),
-    (1_200_000_000, "trieu", "1.200 triệu đồng"), (361_456_000, "trieu", "361,46 triệu đồng"),
-    # Rounding carries into the next unit: the bigger unit is used, not "1.000 triệu".
-    (999_999_999, "auto", "1 tỷ đồng"), (999_994_999, "auto", "999,99 triệu đồng"),
-    (999_999.995, "auto", "1 triệu đồng"), (361e6, "auto", "361 triệu đồng"),
+    # "auto" never rounds: a figure that is not exact in tỷ or triệu is written in đồng.
+    (1_234_567_890, "auto", "1.234.567.890 đồng"), (1_235_000_000, "auto", "1.235 triệu đồng"),
+    (12_345_678, "auto", "12.345.678 đồng"), (1_230_000_000, "auto", "1,23 tỷ đồng"),
+    (Decimal("2500000000000"), "auto", "2.500 tỷ đồng"),
+    (999_999_999, "auto", "999.999.999 đồng"), (361e6, "auto", "361 triệu đồng"),
+    # A unit the template chose rounds, and says so.
+    (361_000_000, "ty", "khoảng 0,36 tỷ đồng"), (1_200_000_000, "trieu", "1.200 triệu đồng"),
+    (361_456_000, "trieu", "khoảng 361,46 triệu đồng"),
+    (999_999.995, "auto", "khoảng 1.000.000 đồng"),
 ])
 def test_money(dong, unit, expected):
     assert f.money(dong, unit) == expected
@@ -244,7 +247,8 @@ def test_join_names(names, expected):
 
 
 def test_filters_registry_holds_every_public_function_by_name():
-    expected = {"num", "decimal", "percent", "share", "money", "header_date", "short_date",
+    expected = {"figure", "qty", "num", "decimal", "percent", "share", "money", "header_date",
+                "short_date",
                 "count", "approx", "unit_nouns", "ratio", "by_sex", "female_share", "join_names"}
     assert set(f.FILTERS) == expected
     assert all(f.FILTERS[name] is getattr(f, name) for name in expected)

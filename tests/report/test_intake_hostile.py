@@ -38,17 +38,19 @@ def valid() -> bytes:
 
 
 def refused(data: bytes) -> IntakeError:
-    """The error ``read_workbook`` refuses ``data`` with, checked to come in < 1 s and < 50 MB."""
+    """The error ``read_workbook`` refuses ``data`` with, checked to cost < 5 s of this
+    process's CPU (not wall time, which other processes change) and < 50 MB: a bomb is refused
+    before it is expanded."""
     tracemalloc.start()
-    started = time.perf_counter()
+    started = time.process_time()
     try:
         with pytest.raises(IntakeError) as caught:
             read_workbook(data)
-        elapsed = time.perf_counter() - started
+        elapsed = time.process_time() - started
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert elapsed < 1.0, f"took {elapsed:.2f} s"
+    assert elapsed < 5.0, f"took {elapsed:.2f} s of CPU"
     assert peak < 50 * 2**20, f"peak {peak / 2**20:.0f} MB"
     assert caught.value.message
     return caught.value

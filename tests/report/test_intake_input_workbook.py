@@ -39,10 +39,10 @@ def _list(book, formula: str) -> list[str]:
     return [c.value for c in book[LISTS][column] if c.value is not None]
 
 
-def test_blank_as_downloaded_has_no_errors(catalog, blank):
+def test_blank_as_downloaded_is_refused_only_for_holding_no_figure(catalog, blank):
     result = validate_upload(catalog, REQUEST, blank)
-    assert result.errors == []
-    assert {w.code for w in result.warnings} <= {"missing_units", "missing_assessment"}
+    assert [e.code for e in result.errors] == ["no_data"]
+    assert {w.code for w in result.warnings} <= {"missing_units", "missing_section"}
     assert result.summary["units"] == {"reported": 0, "total": 10}  # unit names alone
 
 
@@ -56,8 +56,8 @@ def test_units_sheet_filled_with_numbers_is_accepted_as_is(catalog, blank):
             row[codes.index(code)].value = 7
     result = validate_upload(catalog, REQUEST, _saved(book))
     assert result.errors == []
-    assert {w.code for w in result.warnings} <= {"missing_assessment"}
-    assert result.summary["totals"]["broadcasts"] == 70
+    assert {w.code for w in result.warnings} <= {"missing_section"}
+    assert result.summary["figures"]["totals"]["broadcasts"] == 70
 
 
 def test_activity_log_filled_from_its_drop_down_lists_is_accepted(catalog, blank):
@@ -70,7 +70,7 @@ def test_activity_log_filled_from_its_drop_down_lists_is_accepted(catalog, blank
             sheet.cell(row=row, column=column, value=value)
     result = validate_upload(catalog, REQUEST, _saved(book))
     assert result.errors == []
-    assert result.summary["activity_log"]["rows"] == 20
+    assert result.summary["activity_logs"]["activities"]["rows"] == 20
     assert result.summary["units"]["reported"] == 10
 
 
@@ -104,7 +104,8 @@ def test_province_activity_list_keeps_labels_with_commas_whole(blank):
 def test_instructions_explain_both_ways(blank):
     book = load_workbook(io.BytesIO(blank))
     text = "\n".join(str(c.value) for c in book["Hướng dẫn"]["A"] if c.value)
-    assert "Cách 1 - trang «Đơn vị»" in text and "Cách 2 - trang «Hoạt động»" in text
+    assert "Trang «Đơn vị»: mỗi đơn vị một dòng" in text
+    assert "Trang «Hoạt động»: nhật ký, mỗi hoạt động một dòng" in text
     assert "chỉ ghi ở một nơi" in text
     assert "từ 15/11/2023 đến 15/12/2023" in text
 

@@ -60,13 +60,13 @@ def test_log_from_openpyxl_with_every_date_and_number_style(catalog):
             ["huyện Lạc Thủy", "media", 45252, None, 5, 6, None]]
     result = check(catalog, xlsx({"Hoạt động": [LOG_HEADER, *rows]}))
     assert result.errors == []
-    totals = result.summary["totals"]
+    totals = result.summary["figures"]["totals"]
     assert (totals["launch_events"], totals["launch_male"], totals["launch_female"]) == \
         (3, 1100, 64)
     assert (totals["broadcasts"], totals["media_activities"], totals["media_male"]) == \
         (1090, 1091, 5)
-    assert result.summary["activity_log"] == {
-        "rows": 4, "kinds": {"launch": 1, "inspection": 1, "broadcast": 1, "media": 1}}
+    assert result.summary["activity_logs"] == {"activities": {
+        "rows": 4, "categories": {"launch": 1, "inspection": 1, "broadcast": 1, "media": 1}}}
 
 
 def test_libreoffice_xlsx_with_shared_strings_dates_and_cached_formulas(catalog):
@@ -75,7 +75,7 @@ def test_libreoffice_xlsx_with_shared_strings_dates_and_cached_formulas(catalog)
     assert "xl/sharedStrings.xml" in entries(data)  # the shape LibreOffice writes
     result = check(catalog, data)
     assert result.errors == []
-    assert result.summary["totals"]["launch_events"] == 20  # the formula's stored result
+    assert result.summary["figures"]["totals"]["launch_events"] == 20  # the formula's stored result
 
 
 def test_ods_as_libreoffice_writes_it_with_merged_header_and_hidden_column(catalog):
@@ -85,7 +85,7 @@ def test_ods_as_libreoffice_writes_it_with_merged_header_and_hidden_column(catal
     result = check(catalog, ods({"Đơn vị": [*header, *rows]}, hidden_column=3))
     assert result.errors == []
     assert result.summary["file_type"] == "ods"
-    assert result.summary["totals"]["launch_female"] == 30
+    assert result.summary["figures"]["totals"]["launch_female"] == 30
     assert ("hidden_column", "Đơn vị", "C2") in codes(result.warnings)
 
 
@@ -111,7 +111,7 @@ def test_files_saved_by_libreoffice_itself(catalog, tmp_path, target):
         pytest.skip("LibreOffice Calc is not installed")
     result = check(catalog, converted)
     assert result.errors == []
-    assert result.summary["totals"]["launch_male"] == 100
+    assert result.summary["figures"]["totals"]["launch_male"] == 100
 
 
 def _csv(rows: list[list], delimiter: str, newline: str) -> str:
@@ -132,7 +132,7 @@ def test_csv_activity_log_in_every_windows_encoding(catalog, encode):
     assert result.errors == [], result.errors
     assert result.summary["file_type"] == "csv"
     assert result.summary["units"] == {"reported": 10, "total": 10}
-    assert result.summary["totals"]["launch_female"] == 30
+    assert result.summary["figures"]["totals"]["launch_female"] == 30
 
 
 def test_formula_without_stored_result_is_an_error_naming_its_cell(catalog):
@@ -168,7 +168,7 @@ def test_merged_two_row_header_blank_rows_and_a_title(catalog):
     book.save(out)
     result = check(catalog, out.getvalue())
     assert result.errors == []
-    assert (result.summary["totals"]["launch_male"], result.summary["totals"]["launch_female"]) \
+    assert (result.summary["figures"]["totals"]["launch_male"], result.summary["figures"]["totals"]["launch_female"]) \
         == (70, 90)
 
 
@@ -183,7 +183,7 @@ def test_hidden_column_is_read_and_pointed_out(catalog):
     book.save(out)
     result = check(catalog, out.getvalue())
     assert ("hidden_column", "Đơn vị", "C1") in codes(result.warnings)
-    assert result.summary["totals"]["budget"] == 50
+    assert result.summary["figures"]["totals"]["budget"] == 50
 
 
 def test_nfd_old_tone_placement_and_nbsp_in_unit_names(catalog):
@@ -221,7 +221,7 @@ def test_cells_without_references_are_read_through_openpyxl(catalog):
     book = read_workbook(replace_parts(data, {"xl/worksheets/sheet1.xml": bare}))
     assert book.sheets[0].rows[3][1][:4] == ["huyện Lương Sơn", "Có", 1_000_000, 4]
     result = check(catalog, replace_parts(data, {"xl/worksheets/sheet1.xml": bare}))
-    assert result.errors == [] and result.summary["totals"]["launch_events"] == 40
+    assert result.errors == [] and result.summary["figures"]["totals"]["launch_events"] == 40
 
 
 def test_zip_written_with_data_descriptors_still_passes_the_gate(catalog):

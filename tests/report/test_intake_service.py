@@ -43,7 +43,7 @@ def test_validate_endpoint_answers_200_with_the_findings(client, runtime):
     before = _snapshot(runtime)
     body = _post(client, "/api/v1/validate", SAMPLE.read_bytes()).get_json()
     assert body["valid"] is True and body["errors"] == []
-    assert body["summary"]["totals"]["launch_male"] == 1090
+    assert body["summary"]["figures"]["totals"]["launch_male"] == 1090
     bad = _post(client, "/api/v1/validate", _bad_workbook())
     assert bad.status_code == 200
     found = {(e["code"], e["sheet"], e["cell"]) for e in bad.get_json()["errors"]}

@@ -79,10 +79,10 @@ def test_sample_is_valid_and_summarised(catalog):
     summary = result.summary
     assert summary["file_type"] == "xlsx"
     assert summary["units"] == {"reported": 10, "total": 10}
-    assert summary["totals"]["budget"] == 361_000_000
-    assert summary["totals"]["media_female"] == 62_783
-    assert summary["province_activities"] == 4
-    assert summary["period"] == {"start": "2023-11-15", "end": "2023-12-15"}
+    assert summary["figures"]["totals"]["budget"] == 361_000_000
+    assert summary["figures"]["totals"]["media_female"] == 62_783
+    assert summary["figures"]["province_activities"] == 4
+    assert summary["period"] == {"start": "2023-11-15", "end": "2023-12-15", "label": "năm 2023"}
 
 
 def test_unreadable_file_is_an_invalid_result_not_an_exception(catalog):

@@ -60,7 +60,8 @@ def test_seed_report_header_and_closing(seed_report):
     assert "UBND TỈNH HÒA BÌNH" in text
     assert "Số: 05/BC-SLĐTBXH" in text
     assert "Hòa Bình, ngày 04 tháng 12 năm 2023" in text
-    assert "Số liệu báo cáo tính từ ngày 15/11/2023 đến ngày 15/12/2023." in text
+    # Signed on 04/12/2023, inside its window: the figures run to the signing date.
+    assert "Số liệu báo cáo tính từ ngày 15/11/2023 đến ngày 4/12/2023." in text
     assert "Công văn số 4076/LĐTBXH-BĐG ngày 27/9/2023" in text
     assert "./." in text
     assert "Nguyễn Văn A" in text
@@ -127,7 +128,7 @@ def test_hoa_binh_after_the_merger_points_to_phu_tho(catalog):
 
 
 def test_year_without_campaign_data_is_refused(catalog):
-    with pytest.raises(CatalogError) as caught:
+    with pytest.raises(PeriodError) as caught:
         resolve(catalog, ReportRequest(KIND, "hoa-binh", "2019"))
     assert caught.value.code == "unknown_campaign_year"
     assert "2023" in caught.value.message

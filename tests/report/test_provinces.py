@@ -21,7 +21,7 @@ def test_hoa_binh_2023_has_ten_district_units_in_official_order(catalog):
     names = [u.name for u in at.units]
     assert len(names) == 10
     assert names[0] == "thành phố Hòa Bình" and names[-1] == "huyện Lạc Thủy"
-    assert at.era.agency == "Sở Lao động - Thương binh và Xã hội"
+    assert at.agency("gender-equality").name == "Sở Lao động - Thương binh và Xã hội"
 
 
 def test_ky_son_reports_before_its_merger(catalog):
@@ -29,17 +29,30 @@ def test_ky_son_reports_before_its_merger(catalog):
     assert "huyện Kỳ Sơn" in names and len(names) == 11
 
 
-def test_department_changes_in_2025(catalog):
-    at = catalog.province("hoa-binh").at(date(2025, 4, 1))
-    assert at.era.agency == "Sở Nội vụ"
+def test_departments_change_by_field_of_work_in_2025(catalog):
+    before = catalog.province("hoa-binh").at(date(2025, 2, 28))
+    after = catalog.province("hoa-binh").at(date(2025, 4, 1))
+    assert before.agency("gender-equality").abbreviation == "SLĐTBXH"
+    assert before.agency("children").abbreviation == "SLĐTBXH"
+    assert (after.agency("gender-equality").name, after.agency("children").name) == \
+        ("Sở Nội vụ", "Sở Y tế")
+    assert after.agency("domestic-violence").name == "Sở Văn hóa, Thể thao và Du lịch"
+
+
+def test_a_field_no_agency_covers_is_refused_by_name(catalog):
+    at = catalog.province("phu-tho").at(date(2025, 12, 15))
+    with pytest.raises(CatalogError) as caught:
+        at.agency("anti-trafficking")
+    assert caught.value.code == "no_issuing_agency" and "anti-trafficking" in caught.value.message
 
 
 def test_phu_tho_2025_counts_the_former_hoa_binh_communes(catalog):
     at = catalog.province("phu-tho").at(date(2025, 12, 15))
     former = [u for u in at.units if u.former_province == "Hòa Bình"]
     assert len(former) == 46
-    assert {u.kind for u in at.units} <= {"xa", "phuong"}
+    assert {u.unit_type for u in at.units} <= {"xa", "phuong"}
     assert at.era.place == "Phú Thọ"
+    assert at.agency("children").name == "Sở Y tế"
 
 
 def test_phu_tho_does_not_exist_before_the_merger(catalog):

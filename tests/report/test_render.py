@@ -23,14 +23,12 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from lxml import etree
 
 from tasks.report import ooxml, template_runtime
-from tasks.report.context import ReportOptions, common_context
+from tasks.report.context import ReportOptions
 from tasks.report.errors import TemplateError
 from tasks.report.kinds import Catalog
-from tasks.report.pipeline import CONTEXT_BUILDERS, ReportRequest, resolve
+from tasks.report.pipeline import ReportRequest, build_context, examine, resolve
 from tasks.report.render import make_environment, render_docx, sanitize
 from tasks.report.template_engine import compile_template, load_template
-from tasks.report.validate import Validator
-from tasks.report.workbook import read_workbook
 from tasks.settings import REPO_ROOT
 from tests.conftest import docx_text
 
@@ -46,12 +44,7 @@ def build_sample_context() -> dict:
     options = ReportOptions(report_number="5", report_date=date(2023, 12, 4),
                             signer_name="Nguyễn Văn A")
     r = resolve(catalog, ReportRequest("gender-equality-month", "hoa-binh", "2023", options))
-    dataset = Validator(r.kind, r.province).run(read_workbook(r.kind.sample_path.read_bytes()))
-    specific, _ = CONTEXT_BUILDERS[r.kind.slug](dataset, r.province)
-    context = common_context(r.kind, r.province, r.period, r.campaign, r.options,
-                             date(2023, 12, 4))
-    context.update(specific)
-    return context
+    return build_context(r, examine(r, r.kind.sample_path.read_bytes()))
 
 
 @pytest.fixture(scope="module")

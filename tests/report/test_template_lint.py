@@ -17,6 +17,7 @@ from tasks.report import ooxml
 from tasks.report.errors import TemplateError
 from tasks.report.render import render_docx
 from tasks.report.template_lint import LintFinding, format_lint, lint_template
+from tasks.report.kinds import Catalog
 from tasks.settings import REPO_ROOT
 from tests.report.test_render import (
     ESCAPES,
@@ -95,12 +96,13 @@ def test_every_shipped_template_passes(path):
     assert lint_template(path.read_bytes(), None) == []
 
 
-def test_sample_context_provides_exactly_the_documented_names(context):
-    # The allowed names for the kind; kind.toml's context_keys should list the same.
-    assert set(context) == {
-        "doc", "agency", "campaign", "period", "signer", "recipients", "plans", "totals",
-        "units", "broadcast_units", "online_post_units", "highlights", "province_activities",
-        "assessment",
+def test_sample_context_provides_exactly_the_names_the_kind_allows(context):
+    # The names a template may use: the common ones and the kind's figures.
+    kind = Catalog(REPO_ROOT / "doc_templates").kind("gender-equality-month")
+    assert set(context) == set(kind.context_names) == {
+        "doc", "agency", "campaign", "period", "report", "signer", "recipients", "coverage",
+        "plans", "totals", "units", "broadcast_units", "online_post_units", "highlights",
+        "province_activities", "assessment",
     }
 
 

@@ -82,9 +82,15 @@ def test_title_row_numbers_as_text_nfd_names_and_a_total_row(validator):
             values["launch_female"]) == (1_000_000, 34, 1090, 0)
 
 
+def test_a_workbook_without_any_sheet_of_the_kind_is_an_error_naming_them(validator):
+    found = problems(validator, xlsx({"Don vi huyen": [HEADER, *full_rows()]}))
+    assert found == {("no_known_sheet", None, None, "error"),
+                     ("unknown_sheet", "Don vi huyen", None, "warning")}
+
+
 def test_missing_sheet_and_missing_column(validator):
-    assert ("missing_sheet", "Đơn vị", None, "error") in problems(
-        validator, xlsx({"Trang tính 1": [HEADER]}))
+    only_province = xlsx({"Cấp tỉnh": [["Hoạt động", "Số lượng"], ["Tờ rơi", 5]]})
+    assert ("missing_sheet", "Đơn vị", None, "error") in problems(validator, only_province)
     found = problems(validator, xlsx({"Đơn vị": [HEADER[1:], [1, 2, 3, 4, 5]]}))
     assert ("missing_column", "Đơn vị", None, "error") in found
 
