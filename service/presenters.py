@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import url_for
 
 from tasks.report.kinds import ReportKind
-from tasks.report.period import SYNTAX
 from tasks.store.accounts import ApiToken, User
 from tasks.store.records import Job, utcnow
 
@@ -50,13 +49,17 @@ def job_dict(job: Job) -> dict:
 
 
 def kind_dict(kind: ReportKind, province_names: dict[str, str]) -> dict:
-    """A report kind as the API lists it: what it is and the data it reads."""
+    """A report kind as the API lists it: what it is, the periods it accepts, its sample and
+    the data it reads."""
     return {
         "slug": kind.slug,
         "title": kind.title,
+        "field": kind.field,
         "provinces": [{"slug": p, "name": province_names.get(p, p)} for p in kind.provinces],
-        "period_syntax": SYNTAX,
-        "campaign_years": sorted(kind.campaigns),
+        "periods": {"forms": list(kind.forms), "accepted": kind.describe_periods(),
+                    "campaign_years": sorted(kind.campaigns)},
+        "sample_province": kind.sample_province,
+        "sample_period": kind.sample_period,
         "sheets": [
             {
                 "key": s.key, "name": s.name, "aliases": list(s.aliases),
@@ -66,7 +69,10 @@ def kind_dict(kind: ReportKind, province_names: dict[str, str]) -> dict:
             }
             for s in kind.sheets
         ],
-        "activities": [{"code": a["code"], "label": a["label"]} for a in kind.activities],
+        "rules": [{"code": r.code, "label": r.label} for r in kind.rules],
+        "items": [{"code": i.code, "label": i.label, "measure": i.measure, "target": i.target,
+                   "direction": i.direction} for i in kind.items],
+        "figures": sorted(kind.figures),
         "workbook_url": url_for("api.get_workbook", slug=kind.slug),
         "sample_url": url_for("api.get_sample", slug=kind.slug),
     }

@@ -67,8 +67,10 @@ def test_templates_list_describes_the_data_it_reads(client):
     units = next(s for s in kind["sheets"] if s["key"] == "units")
     assert {"code": "launch_male", "label": "Phát động - Nam", "type": "count",
             "required": False} in units["columns"]
-    assert "YYYY-Qn" in kind["period_syntax"]
-    assert 2023 in kind["campaign_years"]
+    assert kind["periods"]["forms"] == ["campaign"]
+    assert "YYYY (đợt của năm đó: 2023, 2024, 2025)" in kind["periods"]["accepted"]
+    assert 2023 in kind["periods"]["campaign_years"]
+    assert (kind["sample_province"], kind["sample_period"]) == ("hoa-binh", "2023")
 
 
 def test_blank_workbook_has_the_units_of_the_period(client):
