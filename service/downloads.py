@@ -14,7 +14,8 @@ from service.access import visible_job
 from service.errors import ApiError
 from tasks.report.errors import ReportError
 from tasks.report.input_workbook import make_input_workbook
-from tasks.report.pipeline import ReportRequest, resolve
+from tasks.report.clock import today_in_vietnam
+from tasks.report.pipeline import ReportRequest, latest_period, resolve
 from tasks.runtime import Runtime
 from tasks.store import StoreError
 from tasks.store.records import Job, JobStatus
@@ -87,7 +88,9 @@ def workbook_response(slug: str, province: str | None, period: str | None) -> Re
     rt = runtime()
     try:
         request = ReportRequest(slug, province or rt.settings.default_province,
-                                period or _latest_year(rt, slug))
+                                period or latest_period(rt.catalog, slug, province or
+                                                        rt.settings.default_province,
+                                                        today_in_vietnam()) or "")
         resolved = resolve(rt.catalog, request)
     except ReportError as e:
         raise ApiError.from_report_error(e, 422 if e.code != "unknown_template" else 404) from e
@@ -106,9 +109,10 @@ def sample_response(slug: str) -> Response:
     return attachment(kind.sample_path.read_bytes(), f"Mẫu số liệu {kind.short_title}.xlsx", XLSX)
 
 
-def _latest_year(rt: Runtime, slug: str) -> str:
+def bundle_response(slug: str, sha256: str) -> Response:
+    """The .zip of a kind version (admins), 410 when its file is gone."""
     try:
-        years = sorted(rt.catalog.kind(slug).campaigns)
-    except ReportError:
-        return ""
-    return str(years[-1]) if years else ""
+        data = runtime().kind_versions.bundle(slug, sha256)
+    except StoreError as e:
+        raise ApiError(410, "bundle_gone", "Tệp của phiên bản này không còn trên máy chủ.") from e
+    return attachment(data, f"{slug}-{sha256[:12]}.zip", "application/zip")

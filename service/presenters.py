@@ -6,6 +6,7 @@ from flask import url_for
 
 from tasks.report.kinds import ReportKind
 from tasks.store.accounts import ApiToken, User
+from tasks.store.kind_versions import Version
 from tasks.store.records import Job, utcnow
 
 
@@ -89,3 +90,16 @@ def token_dict(token: ApiToken) -> dict:
     return {"id": token.id, "user": token.username, "name": token.name,
             "created_at": _time(token.created_at), "expires_at": _time(token.expires_at),
             "revoked_at": _time(token.revoked_at), "active": token.active(utcnow())}
+
+
+def version_dict(version: Version) -> dict:
+    """A kind version as the admin API shows it: state, findings, where it came from."""
+    return {
+        "slug": version.slug, "sha256": version.sha256,
+        "template_sha256": version.template_sha256, "origin": version.origin,
+        "state": version.state, "current": version.current, "findings": version.findings,
+        "uploaded_by": version.uploaded_by, "uploaded_at": _time(version.uploaded_at),
+        "activated_at": _time(version.activated_at),
+        "status_url": url_for("api.get_version", slug=version.slug, sha256=version.sha256),
+        "bundle_url": url_for("api.get_bundle", slug=version.slug, sha256=version.sha256),
+    }

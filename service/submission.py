@@ -14,7 +14,6 @@ import unicodedata
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
 
 from celery import Celery
 from kombu.exceptions import OperationalError
@@ -33,13 +32,6 @@ from tasks.store.idempotency import IdempotencyKeys, KeyState
 from tasks.store.records import Job, utcnow
 
 log = logging.getLogger(__name__)
-# Vietnam keeps UTC+7 all year; the default report date is the officer's calendar day.
-VIETNAM = timedelta(hours=7)
-
-
-def today_in_vietnam() -> date:
-    return (datetime.now(UTC) + VIETNAM).date()
-
 
 @dataclass(frozen=True)
 class Upload:
@@ -141,11 +133,11 @@ def submit_job(runtime: Runtime, celery: Celery, fields: Mapping[str, str],
     for another request, 503 when storage or the queue is unavailable (nothing is left).
     """
     request = build_request(runtime, fields)
-    kind = check_upload(runtime, upload)
+    file_type = check_upload(runtime, upload)
     require_valid_data(runtime, request, upload)
     print_ = fingerprint(request, upload)
     if not idempotency_key:
-        return _create(runtime, celery, request, upload, kind, owner, print_)
+        return _create(runtime, celery, request, upload, file_type, owner, print_)
     key = idempotency_key[:255]
     keys = IdempotencyKeys(runtime.jobs)
     found = keys.reserve(owner.scope, key, print_)
@@ -159,7 +151,7 @@ def submit_job(runtime: Runtime, celery: Celery, fields: Mapping[str, str],
         raise ApiError(422, "idempotency_key_reused",
                        "Idempotency-Key này đã dùng cho một yêu cầu khác.")
     try:
-        job = _create(runtime, celery, request, upload, kind, owner, print_)
+        job = _create(runtime, celery, request, upload, file_type, owner, print_)
     except ApiError:
         keys.release(owner.scope, key)
         raise
@@ -167,18 +159,13 @@ def submit_job(runtime: Runtime, celery: Celery, fields: Mapping[str, str],
     return job
 
 
-def _current_template(runtime: Runtime, slug: str) -> str:
-    """The template version this job will render with, pinned now so an upload can't move it."""
-    kind = runtime.catalog.kind(slug)
-    return runtime.templates.current(slug, kind.template_path).sha256
-
-
 def _create(runtime: Runtime, celery: Celery, request: ReportRequest, upload: Upload,
-            kind: str, owner: Owner, print_: str) -> Job:
+            file_type: str, owner: Owner, print_: str) -> Job:
     job_id = str(uuid.uuid4())
-    template_sha256 = _current_template(runtime, request.template)  # before anything is stored
+    # The version this request was checked against, pinned before anything is stored.
+    kind = runtime.catalog.kind(request.template)
     try:
-        stored = runtime.files.put(f"uploads/{job_id}.{kind}", upload.data)
+        stored = runtime.files.put(f"uploads/{job_id}.{file_type}", upload.data)
     except StoreError as e:
         log.error("cannot store upload: %s", e)
         raise ApiError(503, "storage_unavailable",
@@ -188,7 +175,8 @@ def _create(runtime: Runtime, celery: Celery, request: ReportRequest, upload: Up
         period=request.period, options=request.options.as_dict(),
         upload_key=stored.key, upload_name=display_name(upload.filename), upload_size=stored.size,
         upload_sha256=stored.sha256, agency=owner.agency, created_by=owner.user,
-        template_sha256=template_sha256, request_sha256=print_,
+        template_sha256=kind.template_sha256, kind_sha256=kind.version,
+        request_sha256=print_,
         published_at=utcnow(),  # the message goes out right below; undone if it cannot
     )
     runtime.jobs.add(job)

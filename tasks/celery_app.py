@@ -17,6 +17,7 @@ QUEUE = "reportgen"
 COMPILE_TASK = "reportgen.compile_report"
 RECONCILE_TASK = "reportgen.reconcile"
 RETENTION_TASK = "reportgen.retention"
+TRY_KIND_TASK = "reportgen.try_kind"
 
 
 def broker_options(settings: Settings) -> dict:
@@ -81,6 +82,14 @@ def send_jobs(app: Celery, job_ids: list[str]) -> None:
     """
     for job_id in job_ids:
         app.send_task(COMPILE_TASK, args=[job_id], queue=QUEUE)
+
+
+def send_trial(app: Celery, slug: str, sha256: str) -> None:
+    """Ask a worker to try kind version ``sha256`` of ``slug``.
+
+    Raises kombu's ``OperationalError`` (or a Redis error) when the broker cannot be reached.
+    """
+    app.send_task(TRY_KIND_TASK, args=[slug, sha256], queue=QUEUE)
 
 
 def enqueue(app: Celery, runtime: Runtime, job_ids: list[str]) -> int:

@@ -11,7 +11,6 @@ import logging
 import threading
 import time
 from datetime import timedelta
-from pathlib import Path
 
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
@@ -20,9 +19,11 @@ from tasks.faults import fault_point
 from tasks.reconcile import reconcile
 from tasks.report.context import ReportOptions
 from tasks.report.errors import DataError, ReportError
+from tasks.report.kinds import Catalog
 from tasks.report.pipeline import ReportRequest, compile_report
 from tasks.retention import purge_expired
 from tasks.runtime import Runtime
+from tasks.trial import try_version
 from tasks.store import StoreError
 from tasks.store.jobs import Claim, ClaimOutcome
 
@@ -116,8 +117,8 @@ def _compile(runtime: Runtime, claim: Claim) -> str:
         options = ReportOptions.from_dict(job.options or {})
         request = ReportRequest(job.template, job.province, job.period, options)
         fault_point("render", claim.attempt, job.id)
-        compiled = compile_report(runtime.catalog, request, data, progress,
-                                  template=_pinned_template(runtime, job))
+        catalog, template = _pinned(runtime, job)
+        compiled = compile_report(catalog, request, data, progress, template=template)
         progress("storing", 90)
         fault_point("before_store", claim.attempt, job.id)
         stored = runtime.files.put(document_key(job.id), compiled.document)
@@ -140,16 +141,20 @@ def _compile(runtime: Runtime, claim: Claim) -> str:
     return "succeeded" if runtime.jobs.succeed(claim, document, warnings) else "skipped"
 
 
-def _pinned_template(runtime: Runtime, job) -> Path | bytes | None:
-    """The template version the job was submitted with (``None``: the shipped one)."""
-    if not job.template_sha256:
-        return None
-    kind = runtime.catalog.kind(job.template)
+def _pinned(runtime: Runtime, job) -> tuple[Catalog, bytes | None]:
+    """The catalog with the kind version the job was submitted with, and the template to
+    render (``None``: that version's own). Jobs from before kind versions pinned only a
+    template version: it is read from the template store."""
+    if job.kind_sha256 or not job.template_sha256:
+        return runtime.kinds.pinned(job.template, job.kind_sha256), None
+    catalog = runtime.catalog
+    kind = catalog.kind(job.template)
     try:
-        return runtime.templates.load(job.template, job.template_sha256, kind.template_path)
+        template = runtime.templates.load(job.template, job.template_sha256, kind.template_path)
     except StoreError as e:
         raise ReportError(f"Không tìm thấy phiên bản mẫu báo cáo đã chọn khi gửi ({e}).",
                           "template_missing") from e
+    return catalog, template if isinstance(template, bytes) else None
 
 
 class CompileTask(Task):
@@ -173,6 +178,31 @@ def compile_report_task(self, job_id: str) -> str:
         # Another attempt holds the job; look again once its lease could have run out.
         raise self.retry(countdown=wait + 1)
     return outcome
+
+
+@shared_task(bind=True, name="reportgen.try_kind", ignore_result=True, acks_late=True)
+def try_kind_task(self, slug: str, sha256: str) -> str:
+    """Try an uploaded kind version (lint, sample renders, Decree 30 check) and record the
+    outcome. A delivery that comes back after the previous one died (a bomb that exhausted
+    the child's memory or time) refuses the version instead of trying it again."""
+    runtime: Runtime = self.app.reportgen
+    if (self.request.delivery_info or {}).get("redelivered"):
+        findings = [_trial_crash()]
+    else:
+        try:
+            findings = try_version(runtime, slug, sha256)
+        except (MemoryError, SoftTimeLimitExceeded):
+            findings = [_trial_crash()]
+    runtime.kind_versions.record_trial(slug, sha256, findings)
+    if runtime.events is not None:
+        runtime.events.finished(f"kind:{slug}:{sha256}", "rejected" if findings else "accepted")
+    return "rejected" if findings else "accepted"
+
+
+def _trial_crash() -> dict:
+    return {"file": "template.docx", "key": "", "code": "trial_resources",
+            "message": "Thử lập báo cáo từ số liệu mẫu vượt giới hạn bộ nhớ hoặc thời gian "
+                       "của tiến trình xử lý: mẫu có vòng lặp hoặc dữ liệu quá lớn."}
 
 
 @shared_task(bind=True, name="reportgen.reconcile", ignore_result=True)

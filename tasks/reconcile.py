@@ -10,12 +10,13 @@ from __future__ import annotations
 import base64
 import json
 import logging
+from datetime import timedelta
 
 from celery import Celery
 from kombu.exceptions import OperationalError
 from redis.exceptions import RedisError
 
-from tasks.celery_app import QUEUE, enqueue
+from tasks.celery_app import QUEUE, enqueue, send_trial
 from tasks.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,17 @@ def reconcile(runtime: Runtime, app: Celery) -> dict:
         resend += [j.id for j in stale if waiting is None or j.id not in waiting]
         runtime.jobs.mark_published([j.id for j in stale if waiting and j.id in waiting])
     sent = enqueue(app, runtime, resend) if resend else 0
-    if resend or failed:
-        log.info("reconciler: re-sent %d job(s), failed %d", sent, failed)
-    return {"resent": sent, "failed": failed}
+    trials = resend_trials(runtime, app)
+    if resend or failed or trials:
+        log.info("reconciler: re-sent %d job(s) and %d trial(s), failed %d", sent, trials,
+                 failed)
+    return {"resent": sent, "failed": failed, "trials": trials}
+
+
+def resend_trials(runtime: Runtime, app: Celery) -> int:
+    """Send again the trials of kind versions still being checked long after their upload
+    (their message was lost); a trial run twice records its outcome once."""
+    stuck = runtime.kind_versions.checking(timedelta(seconds=runtime.settings.requeue_after))
+    for version in stuck:
+        send_trial(app, version.slug, version.sha256)
+    return len(stuck)

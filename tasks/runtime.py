@@ -9,11 +9,13 @@ from __future__ import annotations
 from functools import cached_property
 
 from tasks.events import JobEvents
+from tasks.kind_registry import KindRegistry
 from tasks.report.kinds import Catalog
 from tasks.settings import Settings
 from tasks.store.accounts import Accounts
 from tasks.store.files import FileStore
 from tasks.store.jobs import JobStore
+from tasks.store.kind_versions import KindVersionStore
 from tasks.store.records import make_engine
 from tasks.store.s3 import S3FileStore
 from tasks.store.templates import TemplateStore
@@ -54,8 +56,18 @@ class Runtime:
         return TemplateStore(self.jobs, self.files)
 
     @cached_property
+    def kind_versions(self) -> KindVersionStore:
+        return KindVersionStore(self.jobs, self.files)
+
+    @cached_property
+    def kinds(self) -> KindRegistry:
+        """The report kinds in force and the versions jobs pinned."""
+        return KindRegistry(self.settings, self.kind_versions)
+
+    @property
     def catalog(self) -> Catalog:
-        return Catalog(self.settings.templates_dir)
+        """The catalog of the kind versions in force now."""
+        return self.kinds.catalog()
 
     def after_fork(self) -> None:
         """Forget connections inherited from a parent process (they belong to it)."""

@@ -14,6 +14,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 
 from service.access import admin_required, current_principal, require_token
 from service.downloads import (
+    bundle_response,
     document_response,
     find_job_waiting,
     runtime,
@@ -21,9 +22,9 @@ from service.downloads import (
     workbook_response,
 )
 from service.errors import ApiError
-from service.presenters import job_dict, kind_dict, token_dict, user_dict
+from service.presenters import job_dict, kind_dict, token_dict, user_dict, version_dict
 from service.submission import Upload, build_request, check_data, check_upload, submit_job
-from service.template_upload import accept_template
+from service.kind_upload import accept_bundle, accept_template, wait_for_trial
 
 bp = Blueprint("api", __name__)
 bp.before_request(require_token)
@@ -108,29 +109,113 @@ def get_document(job_id: str):
     return document_response(job_id)
 
 
+def _one_file(field: str, what: str):
+    files = request.files.getlist(field)
+    if len(files) != 1:
+        raise ApiError(400, "missing_file", f"Gửi đúng một {what} trong trường {field}.")
+    return files[0].read()
+
+
+def _version_response(version, status: int):
+    body = version_dict(version)
+    headers = {"Location": body["status_url"]} if status == 202 else {}
+    return jsonify(body), status, headers
+
+
 @bp.post("/templates/<slug>/versions")
 @admin_required
 def upload_template(slug: str):
-    """A new version of a kind's template (admin): linted, tried on the sample, then current."""
-    files = request.files.getlist("template")
-    if len(files) != 1:
-        raise ApiError(400, "missing_file", "Gửi đúng một tệp mẫu (.docx) trong trường template.")
-    version = accept_template(runtime(), slug, files[0].read(), current_principal().user)
-    body = {"slug": version.slug, "sha256": version.sha256, "source": version.source}
-    return jsonify(body), 201
+    """A new template for a kind (admin): a new version of the kind in force, tried by a
+    worker (lint, sample renders, Decree 30 check), then current."""
+    data = _one_file("template", "tệp mẫu (.docx)")
+    return _version_response(*accept_template(runtime(), current_app.extensions["celery"], slug,
+                                              data, current_principal().user))
+
+
+@bp.post("/kinds")
+@admin_required
+def upload_kind():
+    """A kind bundle (its folder as a .zip, admin): a new kind or a new version of one."""
+    data = _one_file("bundle", "tệp gói loại báo cáo (.zip)")
+    return _version_response(*accept_bundle(runtime(), current_app.extensions["celery"], data,
+                                            current_principal().user))
+
+
+def _known_slug(slug: str) -> None:
+    if not runtime().kind_versions.history(slug):
+        raise ApiError(404, "unknown_template", f"Không có loại báo cáo «{slug}».")
 
 
 @bp.get("/templates/<slug>/versions")
+@bp.get("/kinds/<slug>/versions")
 @admin_required
-def list_template_versions(slug: str):
+def list_versions(slug: str):
+    """Every version of a kind, newest first, the current one marked."""
+    runtime().kinds.register_shipped()
+    _known_slug(slug)
+    versions = runtime().kind_versions.history(slug)
+    current = next((v for v in versions if v.current), None)
+    return jsonify({"slug": slug, "current": current.sha256 if current else None,
+                    "versions": [version_dict(v) for v in versions]})
+
+
+def _version(slug: str, sha256: str):
+    version = runtime().kind_versions.get(slug, sha256) if len(sha256) == 64 else None
+    if version is None:
+        raise ApiError(404, "version_not_found", "Không có phiên bản này.")
+    return version
+
+
+@bp.get("/kinds/<slug>/versions/<sha256>")
+@admin_required
+def get_version(slug: str, sha256: str):
+    """One version: its state and findings (``?wait=N`` waits for a trial to end)."""
+    version = _version(slug, sha256)
+    try:
+        seconds = min(float(request.args.get("wait") or 0), 30.0)
+    except ValueError as e:
+        raise ApiError(400, "bad_wait", "Tham số wait phải là số giây.") from e
+    if version.state == "checking" and seconds > 0:
+        try:
+            version, _status = wait_for_trial(runtime(), slug, sha256, seconds)
+        except ApiError:
+            version = _version(slug, sha256)
+    return jsonify(version_dict(version))
+
+
+@bp.get("/kinds/<slug>/versions/<sha256>/bundle")
+@admin_required
+def get_bundle(slug: str, sha256: str):
+    """The version's files as a .zip (to inspect, edit and upload again)."""
+    _version(slug, sha256)
+    return bundle_response(slug, sha256)
+
+
+@bp.post("/kinds/<slug>/versions/<sha256>/activate")
+@admin_required
+def activate_version(slug: str, sha256: str):
+    """Make an accepted version current again (a rollback); new jobs use it from now on."""
+    version = _version(slug, sha256)
+    if not runtime().kind_versions.activate(slug, sha256):
+        raise ApiError(409, "version_not_accepted", "Chỉ kích hoạt được phiên bản đã được thử "
+                       f"và chấp nhận (phiên bản này: {version.state}).")
+    runtime().kinds.forget()
+    history = runtime().kind_versions.history(slug)
+    return jsonify(version_dict(next(v for v in history if v.sha256 == sha256)))
+
+
+@bp.get("/admin/kinds")
+@admin_required
+def list_kinds():
+    """The kinds in force with their versions, and the kind folders refused at load."""
     rt = runtime()
-    kind = rt.catalog.kind(slug) if slug in rt.catalog.kinds else None
-    if kind is None:
-        raise ApiError(404, "unknown_template", f"Không có loại báo cáo «{slug}».")
-    current = rt.templates.current(slug, kind.template_path)
-    return jsonify({"current": current.sha256, "source": current.source, "versions": [
-        {"sha256": v.sha256, "uploaded_by": v.uploaded_by, "active": v.active,
-         "uploaded_at": v.uploaded_at.isoformat()} for v in rt.templates.history(slug)]})
+    catalog = rt.catalog
+    return jsonify({
+        "kinds": [{"slug": k.slug, "title": k.title, "version": k.version,
+                   "template_sha256": k.template_sha256} for k in catalog.kinds.values()],
+        "refused": {folder: [p.as_dict() for p in problems]
+                    for folder, problems in catalog.refused.items()},
+    })
 
 
 @bp.get("/admin/users")

@@ -28,10 +28,11 @@ from service.downloads import (
 )
 from service.errors import ApiError
 from service.presenters import job_dict
-from service.submission import VIETNAM, Upload, submit_job, today_in_vietnam
+from service.submission import Upload, submit_job
 from service.web.forms import JobForm, LoginForm
+from tasks.report.clock import VIETNAM, today_in_vietnam
 from tasks.report.errors import ReportError
-from tasks.report.pipeline import ReportRequest, resolve
+from tasks.report.pipeline import latest_period
 from tasks.store.records import Job
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
@@ -70,7 +71,7 @@ def vietnam_time(iso: str | None) -> str:
     """An ISO timestamp as Vietnamese local time, e.g. "28/11/2026 22:44"."""
     if not iso:
         return ""
-    moment = datetime.fromisoformat(iso) + VIETNAM
+    moment = datetime.fromisoformat(iso).astimezone(VIETNAM)
     return f"{moment:%d/%m/%Y %H:%M}"
 
 
@@ -81,7 +82,6 @@ def _form() -> JobForm:
     form.province.choices = [(p.slug, p.name) for p in catalog.provinces.values()]
     if request.method == "GET":
         form.province.data = runtime().settings.default_province
-        form.report_date.data = today_in_vietnam()
         if catalog.kinds:
             kind = next(iter(catalog.kinds.values()))
             form.period.data = default_period(kind.slug, form.province.data)
@@ -89,15 +89,8 @@ def _form() -> JobForm:
 
 
 def default_period(slug: str, province: str) -> str:
-    """The latest campaign year the province can report on (its profile covers that year)."""
-    catalog = runtime().catalog
-    for year in sorted(catalog.kind(slug).campaigns, reverse=True):
-        try:
-            resolve(catalog, ReportRequest(slug, province, str(year)))
-        except ReportError:
-            continue
-        return str(year)
-    return ""
+    """The latest period the kind accepts that the province can report on ("" if none)."""
+    return latest_period(runtime().catalog, slug, province, today_in_vietnam()) or ""
 
 
 @bp.route("/", methods=["GET", "POST"])

@@ -54,3 +54,14 @@ class TemplateForm(FlaskForm):
 
     template = SelectField("Loại báo cáo", validators=[DataRequired("Chọn loại báo cáo.")])
     file = FileField("Tệp mẫu (.docx)", validators=[FileRequired("Chọn tệp mẫu .docx.")])
+
+
+class BundleForm(FlaskForm):
+    """A whole report kind, its folder as a .zip (admins only)."""
+
+    file = FileField("Gói loại báo cáo (.zip của thư mục)",
+                     validators=[FileRequired("Chọn tệp .zip của thư mục loại báo cáo.")])
+
+
+class ActivateForm(FlaskForm):
+    """The button that makes an earlier version current again (CSRF token only)."""

@@ -12,6 +12,7 @@ fails its checks is refused (logged, listed in ``Catalog.refused``) while the ot
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import tomllib
 from dataclasses import dataclass
@@ -21,12 +22,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from tasks.report.errors import CatalogError, PeriodError
+from tasks.report.errors import CatalogError, PeriodError, TemplateError
 from tasks.report.kind_checks import check_definition
 from tasks.report.kind_problems import KindError, KindProblem, from_validation
 from tasks.report.kind_schema import COMMON_NAMES, CampaignsDef, KindDef, PeriodTexts, SheetDef
 from tasks.report.period import describe_forms, parse_period
 from tasks.report.provinces import ProvinceProfile, load_province
+from tasks.report.template_names import used_names
 
 log = logging.getLogger(__name__)
 KIND_FILE = "kind.toml"
@@ -58,6 +60,8 @@ class ReportKind:
         self.folder = folder
         self.campaign_name = campaign_name
         self.campaigns = campaigns or {}
+        # The recorded version this folder is (set by whoever loaded it from a version).
+        self.version: str | None = None
 
     def __repr__(self) -> str:
         return f"ReportKind({self.slug!r})"
@@ -88,6 +92,11 @@ class ReportKind:
     @property
     def readme_path(self) -> Path:
         return self.folder / self.definition.readme
+
+    @cached_property
+    def template_sha256(self) -> str:
+        """The SHA-256 of the template file (read once)."""
+        return hashlib.sha256(self.template_path.read_bytes()).hexdigest()
 
     def sheet(self, key: str) -> SheetDef | None:
         """The sheet of key ``key``; ``None`` when the kind has none."""
@@ -168,13 +177,29 @@ def load_kind(folder: Path) -> ReportKind:
     return ReportKind(definition, folder, name, campaigns)
 
 
+def template_name_problems(file: str, data: bytes,
+                           allowed: frozenset[str]) -> list[KindProblem]:
+    """A problem for each top-level name the template at ``file`` uses that ``allowed`` lacks
+    (or for a template that cannot be read as one)."""
+    try:
+        names = used_names(data)
+    except TemplateError as e:
+        return [KindProblem(file, "", e.code, e.message)]
+    return [KindProblem(file, part, "kind_unknown_name",
+                        f"mẫu dùng tên «{name}», loại báo cáo không có số liệu nào tên này "
+                        f"(có: {', '.join(sorted(allowed))}).")
+            for part, name in names if name not in allowed]
+
+
 class Catalog:
     """The report kinds and province profiles under one templates folder, loaded once.
 
-    ``refused`` maps a kind folder (or profile file) name to the problems that kept it out.
+    ``folders`` (when given) are the kind folders to load instead of the root's own (the
+    versions in force, some of them uploaded); ``refused`` maps a kind folder (or profile
+    file) name to the problems that kept it out.
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, folders: list[Path] | None = None) -> None:
         self.root = Path(root)
         self.refused: dict[str, list[KindProblem]] = {}
         self.provinces: dict[str, ProvinceProfile] = {}
@@ -187,8 +212,10 @@ class Catalog:
                 continue
             self.provinces[profile.slug] = profile
         self.kinds: dict[str, ReportKind] = {}
-        for path in sorted(self.root.glob(f"*/{KIND_FILE}")):
-            self.add(path.parent)
+        if folders is None:
+            folders = [p.parent for p in sorted(self.root.glob(f"*/{KIND_FILE}"))]
+        for folder in folders:
+            self.add(folder)
 
     def add(self, folder: Path) -> ReportKind | None:
         """Load the kind in ``folder`` and serve it, or record why it is refused."""
@@ -214,9 +241,9 @@ class Catalog:
         log.warning("report kind %s refused: %s", name, "; ".join(p.text() for p in found))
 
     def check(self, kind: ReportKind) -> list[KindProblem]:
-        """The problems of ``kind`` against this catalog: provinces, sample period, template."""
-        from tasks.report.template_lint import lint_template  # heavy: only when checking
-
+        """The problems of ``kind`` against this catalog: provinces, sample period, and the
+        names its template uses (the full template lint runs on uploads and in
+        ``reportgen templates check-kind``)."""
         found = []
         for n, slug in enumerate(kind.provinces, start=1):
             profile = self.provinces.get(slug)
@@ -238,9 +265,8 @@ class Catalog:
         except OSError as e:
             return [*found, KindProblem(kind.definition.template, "", "kind_unreadable",
                                         f"không đọc được ({e.strerror}).")]
-        found += [KindProblem(kind.definition.template, f.location, f.code, f.message)
-                  for f in lint_template(data, kind.context_names)]
-        return found
+        return found + template_name_problems(kind.definition.template, data,
+                                              kind.context_names)
 
     def kind(self, slug: str) -> ReportKind:
         """The kind ``slug``; ``CatalogError`` (code ``unknown_template``) when absent."""

@@ -112,6 +112,41 @@ def resolve(catalog: Catalog, request: ReportRequest) -> ResolvedRequest:
     return ResolvedRequest(kind, period, province, agency, campaign, request.options)
 
 
+def _candidates(kind: ReportKind, today: date) -> list[str]:
+    """Periods of the kind's forms, most recent first, around ``today``."""
+    years = range(today.year, today.year - 4, -1)
+    found: list[str] = []
+    for form in kind.forms:
+        if form == "campaign":
+            found += [str(y) for y in sorted(kind.campaigns, reverse=True)]
+        elif form in ("year", "calendar_year"):
+            found += [str(y) for y in years]
+        elif form == "half":
+            found += [f"{y}-H{h}" for y in years for h in (2, 1)]
+        elif form == "quarter":
+            found += [f"{y}-Q{q}" for y in years for q in (4, 3, 2, 1)]
+        elif form == "month":
+            found += [f"{y}-{m:02d}" for y in years for m in range(12, 0, -1)]
+    return found
+
+
+def latest_period(catalog: Catalog, slug: str, province: str, today: date) -> str | None:
+    """The most recent period of ``slug`` that has begun by ``today`` and that ``province``
+    can report on; ``None`` when there is none (or the kind or province is unknown)."""
+    try:
+        kind = catalog.kind(slug)
+    except ReportError:
+        return None
+    for text in _candidates(kind, today):
+        try:
+            resolved = resolve(catalog, ReportRequest(slug, province, text))
+        except ReportError:
+            continue
+        if resolved.period.start <= today:
+            return text
+    return None
+
+
 def _ignore(_stage: str, _progress: int) -> None:
     pass
 

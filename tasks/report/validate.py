@@ -304,7 +304,7 @@ class Validator:
             if column.type == "unit":
                 parser = self._unit
             elif column.type == "rule":
-                parser = self._listed(self.rules, "unknown_rule", "Loại hoạt động",
+                parser = self._listed(self.rules, "unknown_activity", "Loại hoạt động",
                                       [r.label for r in self.kind.rules])
             elif column.type == "item":
                 parser = self._listed(self.items, "unknown_item", "Chỉ tiêu",

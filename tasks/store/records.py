@@ -83,6 +83,7 @@ class Job(Base):
     document_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     template_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    kind_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     agency: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     created_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     request_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -105,6 +106,29 @@ class TemplateVersion(Base):
     uploaded_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     active: Mapped[bool] = mapped_column(default=True)
+
+
+class KindVersion(Base):
+    """One version of a report kind's folder (definition, template, sample), by content hash.
+
+    ``origin`` is "shipped" (the folder in the release) or "uploaded" (a bundle an admin sent);
+    ``state`` "checking" until a worker has tried it, then "accepted" or "rejected" (with
+    ``findings``). The current version of a slug is the accepted one activated last.
+    """
+
+    __tablename__ = "kind_versions"
+
+    slug: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    template_sha256: Mapped[str] = mapped_column(String(64))
+    file_key: Mapped[str] = mapped_column(String(255))
+    origin: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16), default="checking")
+    findings: Mapped[list] = mapped_column(JSON, default=list)
+    uploaded_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True,
+                                                          index=True)
 
 
 class IdempotencyKey(Base):

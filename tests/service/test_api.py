@@ -113,7 +113,7 @@ def test_idempotency_key_reused_for_another_payload_is_422(client):
     headers = {"Idempotency-Key": "bc-2023-hb-002"}
     assert client.post("/api/v1/jobs", headers=headers, data=_form(),
                        content_type="multipart/form-data").status_code == 202
-    other = client.post("/api/v1/jobs", headers=headers, data=_form(period="2024"),
+    other = client.post("/api/v1/jobs", headers=headers, data=_form(signer_name="Người khác"),
                         content_type="multipart/form-data")
     assert other.status_code == 422
     assert other.get_json()["error"]["code"] == "idempotency_key_reused"

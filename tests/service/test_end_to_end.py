@@ -176,7 +176,7 @@ def test_web_form_shows_field_errors_in_vietnamese(settings):
                                       "data": (io.BytesIO(SAMPLE.read_bytes()), "a.xlsx")},
                            content_type="multipart/form-data")
     assert response.status_code == 422
-    assert "Chưa có dữ liệu chiến dịch năm 2019" in response.get_data(as_text=True)
+    assert "Chưa có dữ liệu đợt của năm 2019" in response.get_data(as_text=True)
 
 
 def test_history_api_is_paginated_newest_first(worker, client):

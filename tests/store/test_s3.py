@@ -86,7 +86,10 @@ def test_jobs_store_their_files_on_s3(bucket, s3_endpoint, tmp_path, monkeypatch
         assert "1.090 nam, 3.410 nữ" in docx_text(response.data)
         keys = {o["Key"] for o in boto3.client("s3", endpoint_url=s3_endpoint)
                 .list_objects_v2(Bucket=bucket)["Contents"]}
-        assert keys == {f"reports/uploads/{job_id}.xlsx", f"reports/documents/{job_id}.docx"}
+        # The upload, the document, and the kind version the job pinned.
+        version = stack.job(job_id).kind_sha256
+        assert keys == {f"reports/uploads/{job_id}.xlsx", f"reports/documents/{job_id}.docx",
+                        f"reports/kinds/gender-equality-month-{version}.zip"}
         assert not (tmp_path / "data" / "files").exists()
         assert len(response.data) == stack.job(job_id).document_size
     finally:

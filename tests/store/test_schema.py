@@ -45,9 +45,21 @@ def test_a_new_postgresql_schema_is_migrated_to_the_models():
         engine.dispose()
 
 
+def _made_before_migrations(url: str) -> None:
+    """A database as ``create_all`` made it before migrations began: the baseline's tables
+    (revision 0001) and no ``alembic_version``."""
+    from alembic import command
+
+    from tasks.store.schema import BASELINE, _config
+
+    with create_engine(url).begin() as connection:
+        command.upgrade(_config(connection), BASELINE)
+        connection.execute(text("DROP TABLE alembic_version"))
+
+
 def test_a_database_made_before_migrations_is_adopted(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.db'}"
-    Base.metadata.create_all(create_engine(url))
+    _made_before_migrations(url)
     engine = make_engine(url)
     assert _revision(engine) == HEAD
     assert _differences(engine) == []
