@@ -49,14 +49,19 @@ def job_dict(job: Job) -> dict:
     return body
 
 
-def kind_dict(kind: ReportKind, province_names: dict[str, str]) -> dict:
-    """A report kind as the API lists it: what it is and the data it reads."""
+def kind_dict(kind: ReportKind, province_names: dict[str, str],
+              periods: dict[str, dict] | None = None) -> dict:
+    """A report kind as the API lists it: what it is, the periods each province may ask for
+    (``periods``: ``service.periods.period_choices`` of this kind) and the data it reads."""
+    periods = periods or {}
     return {
         "slug": kind.slug,
         "title": kind.title,
         "provinces": [{"slug": p, "name": province_names.get(p, p)} for p in kind.provinces],
         "period_syntax": SYNTAX,
         "campaign_years": sorted(kind.campaigns),
+        "default_periods": {p: periods.get(p, {}).get("default", "") for p in kind.provinces},
+        "accepted_periods": {p: periods.get(p, {}).get("accepted", []) for p in kind.provinces},
         "sheets": [
             {
                 "key": s.key, "name": s.name, "aliases": list(s.aliases),
