@@ -73,8 +73,8 @@ def run_job(runtime: Runtime, job_id: str) -> tuple[str, float]:
     if claim.attempt > settings.max_attempts:
         runtime.jobs.fail(job_id, _error(
             "too_many_attempts",
-            f"Công việc bị gián đoạn {claim.attempt - 1} lần (tiến trình xử lý dừng đột ngột); "
-            "đã dừng thử lại. Hãy kiểm tra tệp dữ liệu hoặc liên hệ quản trị."),
+            f"Việc lập báo cáo bị gián đoạn {claim.attempt - 1} lần (tiến trình xử lý dừng "
+            "đột ngột); đã dừng thử lại. Hãy kiểm tra tệp dữ liệu hoặc liên hệ quản trị."),
             attempt=claim.attempt)
         return "failed", 0.0
     try:
