@@ -130,6 +130,21 @@ def test_job_page_shows_what_arrives_while_it_is_open(browser, idle_site):
         assert not browser.find_elements(By.CSS_SELECTOR, "#job-errors *, #job-warnings *")
         browser.execute_script("window.stillOpen = true;")  # gone if the page reloads
         tabs[job_id] = browser.current_window_handle
+    # A third page, of a job that ends with findings on the document (a place, not a cell).
+    from tests.service.conftest import job_row
+
+    checked = job_row(stack.runtime).id
+    browser.switch_to.new_window("tab")
+    browser.get(f"{url}/jobs/{checked}")
+    assert browser.find_element(By.ID, "job-status").text == "Đang chờ"
+    stack.runtime.jobs.fail(checked, [{"code": "page.margin", "location": "Phần 1",
+                                       "message": "Lề trái 10 mm; quy định 30–35 mm."}])
+    WebDriverWait(browser, 30).until(
+        lambda b: b.find_elements(By.CSS_SELECTOR, "#job-errors table"))
+    errors = browser.find_element(By.CSS_SELECTOR, "#job-errors table")
+    assert [th.text for th in errors.find_elements(By.TAG_NAME, "th")] == ["Vị trí", "Nội dung"]
+    assert errors.find_element(By.CSS_SELECTOR, "tbody tr").text == \
+        "Phần 1 Lề trái 10 mm; quy định 30–35 mm."
     # Nothing has run so far: the worker starts now, and the second job fails inside it.
     stack.start_worker(REPORTGEN_FAULTS=f"render:{failing}=raise")
 
@@ -138,10 +153,11 @@ def test_job_page_shows_what_arrives_while_it_is_open(browser, idle_site):
         lambda b: b.find_elements(By.CSS_SELECTOR, "#job-warnings table"))
     assert browser.find_element(By.ID, "job-status").text == "Hoàn thành"
     warnings = browser.find_element(By.CSS_SELECTOR, "#job-warnings table")
-    assert warnings.find_element(By.TAG_NAME, "caption").text == "Lưu ý (3)"
     rows = warnings.find_elements(By.CSS_SELECTOR, "tbody tr")
-    assert [r.get_attribute("data-code") for r in rows] == ["missing_assessment"] * 3
-    assert "«Ưu điểm»" in rows[0].text and "missing_assessment" not in warnings.text
+    assert warnings.find_element(By.TAG_NAME, "caption").text == f"Lưu ý ({len(rows)})"
+    missing = [r for r in rows if r.get_attribute("data-code") == "missing_assessment"]
+    assert len(missing) == 3
+    assert "«Ưu điểm»" in missing[0].text and "missing_assessment" not in warnings.text
     assert browser.find_element(By.CSS_SELECTOR, "#job-download a").is_displayed()
     assert not browser.find_elements(By.CSS_SELECTOR, "#job-errors table")
     assert browser.execute_script("return window.stillOpen === true;")

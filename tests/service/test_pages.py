@@ -17,9 +17,8 @@ from openpyxl import load_workbook
 
 from service import create_app
 from tasks.report.pipeline import ReportRequest, resolve
-from tasks.store.records import Job
 from tests.conftest import SAMPLE
-from tests.service.conftest import new_client, sign_in
+from tests.service.conftest import job_row, new_client, sign_in
 
 KIND = "gender-equality-month"
 # What an officer must never read on a page (codes stay in attributes, for scripts).
@@ -87,18 +86,7 @@ def _bad_workbook() -> bytes:
     return out.getvalue()
 
 
-def _job(runtime, **fields) -> Job:
-    job_id = str(uuid.uuid4())
-    row = dict(id=job_id, template=KIND, province="hoa-binh", period="2023",
-               options={"report_number": "5", "report_date": "2023-12-04",
-                        "signer_name": "Trần Thị B", "signer_title": "Phó Giám đốc"},
-               upload_key=f"uploads/{job_id}.xlsx", upload_name="Số liệu huyện 2023.xlsx",
-               upload_size=1, upload_sha256="0" * 64)
-    row.update(fields)
-    return runtime.jobs.add(Job(**row))
-
-
-# --------------------------------------------------------------------------- periods (14)
+# --------------------------------------------------------------------------- periods
 
 
 def test_every_default_period_is_one_the_province_accepts(app, client):
@@ -166,7 +154,7 @@ def test_the_form_names_the_periods_that_work(settings):
     assert link == f"/workbook?template={KIND}&province=phu-tho&period=2024"
 
 
-# --------------------------------------------------------------------------- errors apart (15)
+# --------------------------------------------------------------------------- errors apart
 
 
 def test_invalid_workbook_lists_errors_and_warnings_apart(settings):
@@ -188,11 +176,11 @@ def test_invalid_workbook_lists_errors_and_warnings_apart(settings):
     assert_vietnamese_only(html)
 
 
-# --------------------------------------------------------------------------- labels (16, 18)
+# --------------------------------------------------------------------------- labels
 
 
 def test_job_page_repeats_what_was_submitted(app, client, runtime):
-    job = _job(runtime)
+    job = job_row(runtime)
     runtime.jobs.fail(job.id, [{"code": "negative_number", "message": "Số cuộc phát động âm.",
                                 "sheet": "Đơn vị", "cell": "D4"}],
                       [{"code": "missing_assessment", "message": "Chưa có nội dung «Ưu điểm».",
@@ -213,7 +201,7 @@ def test_job_page_repeats_what_was_submitted(app, client, runtime):
 
 
 def test_job_page_of_a_draft_says_what_is_left_blank(client, runtime):
-    job = _job(runtime, options={"report_number": None, "report_date": None,
+    job = job_row(runtime, options={"report_number": None, "report_date": None,
                                  "signer_name": None, "signer_title": None})
     text = visible(client.get(f"/jobs/{job.id}").get_data(as_text=True))
     assert "Số báo cáo Để trống cho văn thư cấp số" in text
@@ -224,8 +212,8 @@ def test_job_page_of_a_draft_says_what_is_left_blank(client, runtime):
 
 
 def test_history_rows_can_be_told_apart(client, runtime):
-    first = _job(runtime, upload_name="Số liệu đợt 1.xlsx")
-    second = _job(runtime, upload_name="Số liệu đợt 2.xlsx",
+    first = job_row(runtime, upload_name="Số liệu đợt 1.xlsx")
+    second = job_row(runtime, upload_name="Số liệu đợt 2.xlsx",
                   options={"report_number": "123", "report_date": "2023-12-05"})
     for job in (first, second):
         runtime.jobs.fail(job.id, [])
@@ -259,3 +247,17 @@ def test_signed_in_officer_sees_their_name_not_their_agency_slug(auth_app, peopl
     assert people["a"].username in visible(html)
     assert people["a"].agency not in visible(html)
     assert f'title="Cơ quan: {people["a"].agency}"' in html
+
+
+def test_findings_on_the_document_show_where_they_are(client, runtime):
+    # The format checker's findings name a place in the document instead of a sheet and cell.
+    job = job_row(runtime)
+    runtime.jobs.fail(job.id, [], [{
+        "code": "signature.no_name", "severity": "warning",
+        "message": "Chưa có họ tên người ký dưới chức vụ (bản dự thảo).",
+        "element": "signature.name", "location": "Bảng chữ ký, họ tên người ký"}])
+    html = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert tables(html) == {"warning": ["signature.no_name"]}
+    assert "<th>Vị trí</th><th>Nội dung</th>" in html
+    assert "<td>Bảng chữ ký, họ tên người ký</td>" in html
+    assert "Trang" not in visible(html) and "signature.no_name" not in visible(html)

@@ -7,11 +7,13 @@
   var labels = {queued: "Đang chờ", running: "Đang xử lý", succeeded: "Hoàn thành", failed: "Lỗi"};
   var stages = JSON.parse(section.getAttribute("data-stage-labels") || "{}");
 
-  // The same table as the page's own (templates/_problems.html): the sheet and cell columns
-  // when some item has one, the Vietnamese message, the code only in data-code and title.
+  // The same table as the page's own (templates/_problems.html): the sheet, cell and
+  // location columns when some item has one, the Vietnamese message, the code only in
+  // data-code and title.
   function table(items, severity) {
     var sheets = items.some(function (p) { return p.sheet; });
     var cells = items.some(function (p) { return p.cell; });
+    var places = items.some(function (p) { return p.location; });
     var located = sheets || cells;
     var t = document.createElement("table");
     t.className = "problems problems-" + severity;
@@ -19,7 +21,8 @@
     var caption = severity === "warning" ? "Lưu ý" : (located ? "Lỗi cần sửa" : "Lỗi");
     t.createCaption().textContent = caption + " (" + items.length + ")";
     var head = t.createTHead().insertRow();
-    [sheets && "Trang", cells && "Ô", "Nội dung"].filter(Boolean).forEach(function (h) {
+    var heads = [sheets && "Trang", cells && "Ô", places && "Vị trí", "Nội dung"];
+    heads.filter(Boolean).forEach(function (h) {
       var th = document.createElement("th"); th.textContent = h; head.appendChild(th);
     });
     var body = t.createTBody();
@@ -28,6 +31,7 @@
       row.setAttribute("data-code", p.code);
       if (sheets) { row.insertCell().textContent = p.sheet || ""; }
       if (cells) { row.insertCell().textContent = p.cell || ""; }
+      if (places) { row.insertCell().textContent = p.location || ""; }
       var message = row.insertCell();
       message.textContent = p.message;
       message.title = "Mã: " + p.code;
