@@ -23,7 +23,7 @@ def _print_problems(problems: list[dict], title: str) -> None:
         return
     click.echo(title, err=True)
     for p in problems:
-        where = " ".join(x for x in (p.get("sheet"), p.get("cell")) if x)
+        where = " ".join(x for x in (p.get("sheet"), p.get("cell"), p.get("location")) if x)
         click.echo(f"  - [{p.get('code')}] {where + ': ' if where else ''}{p.get('message')}",
                    err=True)
 
@@ -144,7 +144,8 @@ def submit(server, token, template, province, period, data, report_number, repor
         click.echo(str(saved))
     except ClientError as e:
         click.echo(f"reportgen: {e.message} [{e.code}]", err=True)
-        _print_problems(e.details, "Chi tiết:")
+        _print_problems([d for d in e.details if d.get("severity") != "warning"], "Chi tiết:")
+        _print_problems([d for d in e.details if d.get("severity") == "warning"], "Lưu ý:")
         if e.code == "invalid_data":  # the data failed the checks: a failed job, not misuse
             sys.exit(EXIT_FAILED)
         sys.exit(EXIT_UNREACHABLE if e.status == 0 else EXIT_USAGE)
@@ -177,7 +178,7 @@ def render(template, province, period, data, report_number, report_date, signer_
         click.echo(f"reportgen: {e.message} [{e.code}]", err=True)
         sys.exit(EXIT_USAGE)
     output.write_bytes(compiled.document)
-    _print_problems([p.as_dict() for p in compiled.warnings], "Lưu ý:")
+    _print_problems([p.as_dict() for p in compiled.warnings] + compiled.findings, "Lưu ý:")
     click.echo(str(output))
 
 
@@ -243,22 +244,56 @@ def workbook(template, province, period, output) -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def check(files: tuple[Path, ...]) -> None:
-    """Check .docx files against the format of Decree 30/2020 (exit 0 when all conform)."""
+@click.option("--period", default=None,
+              help="The reports' period (2023, 2023-H1, …): checks the date and title against it.")
+@click.option("--template", "slug", default=None,
+              help="Report kind whose campaign a bare year means (default: the Decree 09 year).")
+def check(files: tuple[Path, ...], period: str | None, slug: str | None) -> None:
+    """Check .docx files against Decree 30/2020 and their period.
+
+    The report date is read from each document's header; without --period the period is the
+    one its summary line names. Errors and warnings are listed apart; exit 0 when no file has
+    an error (warnings, such as a missing signer's name, do not fail), 1 otherwise.
+    """
     from tasks.report.conformance import ConformanceError, check_document, format_findings
 
+    expected = _expected(period, slug)
     failed = False
     for path in files:
         try:
-            findings = check_document(path.read_bytes())
+            findings = check_document(path.read_bytes(), expected)
         except ConformanceError as e:
             click.echo(f"{path}: {e.message} [{e.code}]", err=True)
             sys.exit(EXIT_USAGE)
-        click.echo(f"{path}: {len(findings)} sai lệch" if findings else f"{path}: đạt thể thức")
-        if findings:
-            click.echo(format_findings(findings))
-            failed = True
+        errors = [f for f in findings if f.is_error]
+        warnings = [f for f in findings if not f.is_error]
+        verdict = f"{len(errors)} lỗi" if errors else "đạt thể thức"
+        click.echo(f"{path}: {verdict}" + (f", {len(warnings)} lưu ý" if warnings else ""))
+        for title, group in (("Lỗi:", errors), ("Lưu ý:", warnings)):
+            if group:
+                click.echo(title)
+                click.echo(format_findings(group))
+        failed = failed or bool(errors)
     sys.exit(EXIT_FAILED if failed else 0)
+
+
+def _expected(period: str | None, slug: str | None):
+    """The ``Expected`` of ``check``'s options: the period parsed as the kind reads it."""
+    from tasks.report.conformance import Expected
+    from tasks.report.errors import ReportError
+    from tasks.report.kinds import Catalog
+    from tasks.report.period import parse_period
+
+    if period is None:
+        return None
+    try:
+        if slug is None:
+            return Expected.of(parse_period(period))
+        kind = Catalog(load_settings().templates_dir).kind(slug)
+        return Expected.of(parse_period(period, kind.forms, kind.campaign_windows()))
+    except ReportError as e:
+        click.echo(f"reportgen: {e.message} [{e.code}]", err=True)
+        sys.exit(EXIT_USAGE)
 
 
 @main.group()

@@ -12,10 +12,10 @@ from flask import Response, current_app, send_file
 
 from service.access import visible_job
 from service.errors import ApiError
+from service.periods import default_period, request_error
 from tasks.report.errors import ReportError
 from tasks.report.input_workbook import make_input_workbook
-from tasks.report.clock import today_in_vietnam
-from tasks.report.pipeline import ReportRequest, latest_period, resolve
+from tasks.report.pipeline import ReportRequest, resolve
 from tasks.runtime import Runtime
 from tasks.store import StoreError
 from tasks.store.records import Job, JobStatus
@@ -43,7 +43,7 @@ def find_job(job_id: str) -> Job:
     agency the current user is not in (the same answer, so ids cannot be probed)."""
     job = visible_job(runtime().jobs.get(job_id) if len(job_id) <= 36 else None)
     if job is None:
-        raise ApiError(404, "job_not_found", "Không tìm thấy công việc này.")
+        raise ApiError(404, "job_not_found", "Không tìm thấy yêu cầu lập báo cáo này.")
     return job
 
 
@@ -71,11 +71,11 @@ def document_response(job_id: str) -> Response:
     job = find_job(job_id)
     if job.purged_at is not None:
         raise ApiError(410, "document_expired",
-                       "Tệp của công việc này đã bị xóa theo thời hạn lưu trữ "
+                       "Tệp của báo cáo này đã bị xóa theo thời hạn lưu trữ "
                        f"({runtime().settings.retention_days} ngày).")
     if job.status != JobStatus.SUCCEEDED or not job.document_key:
         raise ApiError(409, "document_not_ready",
-                       "Báo cáo chưa sẵn sàng: công việc chưa hoàn thành hoặc đã lỗi.")
+                       "Báo cáo chưa sẵn sàng: chưa lập xong hoặc không lập được.")
     try:
         data = runtime().files.read(job.document_key)
     except StoreError as e:
@@ -84,16 +84,17 @@ def document_response(job_id: str) -> Response:
 
 
 def workbook_response(slug: str, province: str | None, period: str | None) -> Response:
-    """The blank data workbook of a kind, province and period (422 when they don't resolve)."""
+    """The blank data workbook of a kind, province and period (422 when they don't resolve;
+    without a period, the one the form proposes for that kind and province)."""
     rt = runtime()
+    province = province or rt.settings.default_province
     try:
-        request = ReportRequest(slug, province or rt.settings.default_province,
-                                period or latest_period(rt.catalog, slug, province or
-                                                        rt.settings.default_province,
-                                                        today_in_vietnam()) or "")
+        request = ReportRequest(slug, province,
+                                period or default_period(rt.catalog, slug, province))
         resolved = resolve(rt.catalog, request)
     except ReportError as e:
-        raise ApiError.from_report_error(e, 422 if e.code != "unknown_template" else 404) from e
+        status = 422 if e.code != "unknown_template" else 404
+        raise request_error(rt.catalog, e, slug, province, status) from e
     data = make_input_workbook(resolved.kind, resolved.province, resolved.period)
     name = (f"Số liệu {resolved.kind.short_title} {resolved.period.text} - "
             f"{resolved.province.name}.xlsx")

@@ -49,9 +49,12 @@ def job_dict(job: Job) -> dict:
     return body
 
 
-def kind_dict(kind: ReportKind, province_names: dict[str, str]) -> dict:
-    """A report kind as the API lists it: what it is, the periods it accepts, its sample and
-    the data it reads."""
+def kind_dict(kind: ReportKind, province_names: dict[str, str],
+              periods: dict[str, dict] | None = None) -> dict:
+    """A report kind as the API lists it: what it is, the period forms it accepts and the
+    recent periods each province may ask for (``periods``: ``service.periods.period_choices``
+    of this kind), its sample, and the data it reads."""
+    periods = periods or {}
     return {
         "slug": kind.slug,
         "title": kind.title,
@@ -59,6 +62,8 @@ def kind_dict(kind: ReportKind, province_names: dict[str, str]) -> dict:
         "provinces": [{"slug": p, "name": province_names.get(p, p)} for p in kind.provinces],
         "periods": {"forms": list(kind.forms), "accepted": kind.describe_periods(),
                     "campaign_years": sorted(kind.campaigns)},
+        "default_periods": {p: periods.get(p, {}).get("default", "") for p in kind.provinces},
+        "accepted_periods": {p: periods.get(p, {}).get("accepted", []) for p in kind.provinces},
         "sample_province": kind.sample_province,
         "sample_period": kind.sample_period,
         "sheets": [

@@ -20,6 +20,7 @@ from kombu.exceptions import OperationalError
 from redis.exceptions import RedisError
 
 from service.errors import ApiError
+from service.periods import request_error
 from tasks.celery_app import send_jobs
 from tasks.report.context import ReportOptions
 from tasks.report.errors import ReportError
@@ -57,13 +58,13 @@ def build_request(runtime: Runtime, fields: Mapping[str, str]) -> ReportRequest:
         raise ApiError(400, "missing_field", "Chưa chọn loại báo cáo (template).")
     if not period:
         raise ApiError(400, "missing_field", "Chưa nhập kỳ báo cáo (period).")
+    province = (fields.get("province") or "").strip() or settings.default_province
     try:
         options = ReportOptions.from_dict(dict(fields))
-        request = ReportRequest(template, (fields.get("province") or "").strip()
-                                or settings.default_province, period, options)
+        request = ReportRequest(template, province, period, options)
         resolve(runtime.catalog, request)
     except ReportError as e:
-        raise ApiError.from_report_error(e, 422) from e
+        raise request_error(runtime.catalog, e, template, province) from e
     return request
 
 
@@ -187,6 +188,6 @@ def _create(runtime: Runtime, celery: Celery, request: ReportRequest, upload: Up
         runtime.jobs.delete(job_id)
         runtime.files.delete(stored.key)
         raise ApiError(503, "queue_unavailable",
-                       "Hàng đợi xử lý tạm thời không hoạt động; chưa tạo công việc. "
+                       "Hàng đợi xử lý tạm thời không hoạt động; chưa nhận yêu cầu lập báo cáo. "
                        "Vui lòng thử lại sau.", headers={"Retry-After": "30"}) from e
     return job

@@ -74,8 +74,8 @@ def run_job(runtime: Runtime, job_id: str) -> tuple[str, float]:
     if claim.attempt > settings.max_attempts:
         runtime.jobs.fail(job_id, _error(
             "too_many_attempts",
-            f"Công việc bị gián đoạn {claim.attempt - 1} lần (tiến trình xử lý dừng đột ngột); "
-            "đã dừng thử lại. Hãy kiểm tra tệp dữ liệu hoặc liên hệ quản trị."),
+            f"Việc lập báo cáo bị gián đoạn {claim.attempt - 1} lần (tiến trình xử lý dừng "
+            "đột ngột); đã dừng thử lại. Hãy kiểm tra tệp dữ liệu hoặc liên hệ quản trị."),
             attempt=claim.attempt)
         return "failed", 0.0
     try:
@@ -137,7 +137,8 @@ def _compile(runtime: Runtime, claim: Claim) -> str:
         return "failed"
     document = {"key": stored.key, "name": compiled.filename, "size": stored.size,
                 "sha256": stored.sha256}
-    warnings = [p.as_dict() for p in compiled.warnings]
+    # What the Decree 30 checker found in the document joins the data's warnings.
+    warnings = [p.as_dict() for p in compiled.warnings] + compiled.findings
     return "succeeded" if runtime.jobs.succeed(claim, document, warnings) else "skipped"
 
 

@@ -22,6 +22,7 @@ from service.downloads import (
     workbook_response,
 )
 from service.errors import ApiError
+from service.periods import period_choices
 from service.presenters import job_dict, kind_dict, token_dict, user_dict, version_dict
 from service.submission import Upload, build_request, check_data, check_upload, submit_job
 from service.kind_upload import accept_bundle, accept_template, wait_for_trial
@@ -34,7 +35,9 @@ bp.before_request(require_token)
 def list_templates():
     catalog = runtime().catalog
     names = {slug: p.name for slug, p in catalog.provinces.items()}
-    return jsonify({"templates": [kind_dict(k, names) for k in catalog.kinds.values()]})
+    periods = period_choices(catalog)
+    return jsonify({"templates": [kind_dict(k, names, periods[k.slug])
+                                  for k in catalog.kinds.values()]})
 
 
 @bp.get("/templates/<slug>/workbook")

@@ -3,11 +3,14 @@
 The pages call the same submission and download functions as the API. When sign-in is
 required every page but the login page needs the session the login form opens, and the pages
 link their own status and download routes: the API accepts only tokens, never the cookie.
+Scripts only follow along: the form's (periods and links that follow the chosen kind,
+province and period) and the job page's (progress, then the document, errors and warnings).
+Officers read Vietnamese labels; codes stay in ``title`` and ``data-code`` attributes.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 
@@ -27,12 +30,11 @@ from service.downloads import (
     workbook_response,
 )
 from service.errors import ApiError
+from service.periods import default_period, period_choices
 from service.presenters import job_dict
 from service.submission import Upload, submit_job
 from service.web.forms import JobForm, LoginForm
-from tasks.report.clock import VIETNAM, today_in_vietnam
-from tasks.report.errors import ReportError
-from tasks.report.pipeline import latest_period
+from tasks.report.clock import VIETNAM
 from tasks.store.records import Job
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
@@ -63,6 +65,7 @@ def _labels() -> dict:
     return {"status_labels": STATUS_LABELS, "stage_labels": STAGE_LABELS,
             "viewer": current_principal() if auth_required() else None,
             "kind_titles": {k.slug: k.title for k in catalog.kinds.values()},
+            "kind_short_titles": {k.slug: k.short_title for k in catalog.kinds.values()},
             "province_names": {p.slug: p.name for p in catalog.provinces.values()}}
 
 
@@ -75,6 +78,12 @@ def vietnam_time(iso: str | None) -> str:
     return f"{moment:%d/%m/%Y %H:%M}"
 
 
+@bp.app_template_filter("vndate")
+def vietnam_date(iso: str | None) -> str:
+    """An ISO date as the pages write it, e.g. "04/12/2023"; "" for none."""
+    return f"{date.fromisoformat(iso):%d/%m/%Y}" if iso else ""
+
+
 def _form() -> JobForm:
     catalog = runtime().catalog
     form = JobForm()
@@ -83,14 +92,10 @@ def _form() -> JobForm:
     if request.method == "GET":
         form.province.data = runtime().settings.default_province
         if catalog.kinds:
-            kind = next(iter(catalog.kinds.values()))
-            form.period.data = default_period(kind.slug, form.province.data)
+            form.template.data = next(iter(catalog.kinds))
+            form.period.data = default_period(catalog, form.template.data, form.province.data)
     return form
 
-
-def default_period(slug: str, province: str) -> str:
-    """The latest period the kind accepts that the province can report on ("" if none)."""
-    return latest_period(runtime().catalog, slug, province, today_in_vietnam()) or ""
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -110,7 +115,8 @@ def index():
     status = 422 if (failure or form.errors) else 200
     if failure is not None:
         status = failure.status
-    return render_template("index.html", form=form, failure=failure), status
+    periods = period_choices(runtime().catalog)
+    return render_template("index.html", form=form, failure=failure, periods=periods), status
 
 
 def page_job(job: Job) -> dict:

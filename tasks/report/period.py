@@ -25,6 +25,8 @@ from tasks.report.errors import PeriodError
 
 FORMS = ("campaign", "year", "calendar_year", "half", "quarter", "month", "range")
 YEAR_FORMS = ("campaign", "year", "calendar_year")
+# What a period means without a kind to say otherwise: the Decree 09 windows and a range.
+DECREE_FORMS = ("year", "half", "quarter", "month", "range")
 SYNTAX = "YYYY | YYYY-Qn | YYYY-H1 | YYYY-H2 | YYYY-MM | YYYY-MM-DD..YYYY-MM-DD"
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 _PATTERNS = [
@@ -82,7 +84,7 @@ def _parse_iso(text: str) -> date:
 
 
 def parse_period(
-    text: str, forms: Iterable[str] = FORMS,
+    text: str, forms: Iterable[str] = DECREE_FORMS,
     campaigns: Mapping[int, tuple[date, date]] | None = None,
 ) -> ReportingPeriod:
     """Parse ``text`` into a period of one of ``forms``.

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from tasks.report.conformance import ConformanceError, Expected, check_document
 from tasks.report.context import ReportOptions, common_context, dated_inside
-from tasks.report.errors import DataError, Problem, ReportError
+from tasks.report.errors import DataError, Problem, ReportError, TemplateError
 from tasks.report.figures import compute_figures, coverage
 from tasks.report.kinds import Campaign, Catalog, ReportKind
 from tasks.report.period import ReportingPeriod, parse_period
@@ -64,9 +65,13 @@ class ResolvedRequest:
 
 @dataclass(frozen=True)
 class CompiledReport:
+    """A rendered report: the .docx, its file name, the data's warnings, and what the
+    Decree 30 checker found in the document (``Finding`` dicts with their severity)."""
+
     document: bytes
     filename: str
     warnings: list[Problem]
+    findings: list[dict] = field(default_factory=list)
 
 
 def check_report_date(day: date | None, period: ReportingPeriod) -> None:
@@ -130,21 +135,26 @@ def _candidates(kind: ReportKind, today: date) -> list[str]:
     return found
 
 
-def latest_period(catalog: Catalog, slug: str, province: str, today: date) -> str | None:
-    """The most recent period of ``slug`` that has begun by ``today`` and that ``province``
-    can report on; ``None`` when there is none (or the kind or province is unknown)."""
+def recent_periods(catalog: Catalog, slug: str, province: str, today: date,
+                   limit: int = 6) -> list[str]:
+    """The most recent periods of ``slug``, as typed ("2025-H1"), that have begun by
+    ``today`` and that ``province`` can report on, newest first (at most ``limit``); [] when
+    the kind or the province is unknown."""
     try:
         kind = catalog.kind(slug)
     except ReportError:
-        return None
+        return []
+    found: list[str] = []
     for text in _candidates(kind, today):
         try:
             resolved = resolve(catalog, ReportRequest(slug, province, text))
         except ReportError:
             continue
         if resolved.period.start <= today:
-            return text
-    return None
+            found.append(text)
+            if len(found) == limit:
+                break
+    return found
 
 
 def _ignore(_stage: str, _progress: int) -> None:
@@ -218,4 +228,11 @@ def compile_report(
     context = build_context(resolved, examined)
     progress("rendering", 70)
     document = render_docx(template or resolved.kind.template_path, context)
-    return CompiledReport(document, resolved.filename, examined.problems)
+    progress("checking", 85)
+    expected = Expected.of(resolved.period, resolved.options.report_date)
+    try:
+        findings = [f.as_dict() for f in check_document(document, expected)]
+    except ConformanceError as e:  # the renderer wrote what the checker cannot read
+        raise TemplateError(f"Văn bản lập ra không đọc lại được: {e.message}",
+                            "template_output") from e
+    return CompiledReport(document, resolved.filename, examined.problems, findings)

@@ -1,7 +1,8 @@
 """The Decree 30 checker on real reports: they conform, and each rule catches its mutation.
 
 Every mutation test starts from the real seed report (rendered by the pipeline from the sample
-workbook), changes one thing with python-docx/lxml, and asserts the finding's code and element.
+workbook, signed), changes one thing with python-docx/lxml, and asserts the finding's code and
+element.
 """
 
 from __future__ import annotations
@@ -22,19 +23,23 @@ from openpyxl import load_workbook
 from tasks.report import pipeline
 from tasks.report.conformance import (
     ConformanceError,
+    Expected,
     Finding,
     check_document,
     format_findings,
 )
+from tasks.report.conformance.period_fit import read_phrase
 from tasks.report.context import ReportOptions
 from tasks.report.input_workbook import make_input_workbook
 from tasks.report.kinds import Catalog
+from tasks.report.period import parse_period
 from tasks.report.pipeline import ReportRequest, compile_report, resolve
 from tasks.settings import REPO_ROOT
 from tests.conftest import SAMPLE
 
 KIND = "gender-equality-month"
-SEED_OPTIONS = ReportOptions(report_number="5", report_date=date(2023, 12, 4))
+SEED_OPTIONS = ReportOptions(report_number="5", report_date=date(2023, 12, 4),
+                             signer_name="Nguyễn Văn A")
 
 
 @pytest.fixture(scope="module")
@@ -53,9 +58,9 @@ def seed(catalog) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def signed(catalog) -> bytes:
-    return _compile(catalog, ReportOptions(report_number="5", report_date=date(2023, 12, 4),
-                                           signer_name="Nguyễn Văn A"))
+def unsigned(catalog) -> bytes:
+    """The seed report as a draft: no signer's name under the title."""
+    return _compile(catalog, ReportOptions(report_number="5", report_date=date(2023, 12, 4)))
 
 
 @pytest.fixture(scope="module")
@@ -83,13 +88,13 @@ def phu_tho_2025(catalog) -> bytes:
 # --------------------------------------------------------------------------- helpers
 
 
-def mutate(data: bytes, change: Callable) -> list[Finding]:
+def mutate(data: bytes, change: Callable, expected: Expected | None = None) -> list[Finding]:
     """Apply ``change`` to a copy of the document and check the result."""
     document = docx.Document(io.BytesIO(data))
     change(document)
     out = io.BytesIO()
     document.save(out)
-    return check_document(out.getvalue())
+    return check_document(out.getvalue(), expected)
 
 
 def pairs(findings: list[Finding]) -> set[tuple[str, str]]:
@@ -134,17 +139,21 @@ def test_seed_report_conforms(seed):
 
 
 def test_report_without_number_conforms(catalog):
-    data = _compile(catalog, ReportOptions(report_date=date(2023, 12, 4)))
+    data = _compile(catalog, ReportOptions(report_date=date(2023, 12, 4),
+                                           signer_name="Nguyễn Văn A"))
     assert "Số: " in docx.Document(io.BytesIO(data)).tables[0].cell(1, 0).text
     assert check_document(data) == [], format_findings(check_document(data))
 
 
-def test_signed_report_conforms(signed):
-    assert check_document(signed) == [], format_findings(check_document(signed))
+def test_unsigned_draft_has_one_warning_and_no_error(unsigned):
+    found = check_document(unsigned)
+    assert [(f.code, f.element, f.severity) for f in found] == [
+        ("signature.no_name", "signature.name", "warning")], format_findings(found)
 
 
 def test_phu_tho_2025_report_conforms(phu_tho_2025):
-    assert check_document(phu_tho_2025) == [], format_findings(check_document(phu_tho_2025))
+    found = check_document(phu_tho_2025)
+    assert [f for f in found if f.is_error] == [], format_findings(found)
 
 
 @pytest.mark.parametrize("agency", [
@@ -602,11 +611,11 @@ def test_signer_title_not_bold(seed):
     assert pairs(mutate(seed, regular)) == {("format.weight", "signature.title[0]")}
 
 
-def test_signer_name_not_bold(signed):
+def test_signer_name_not_bold(seed):
     def regular(document):
         find(document, "Nguyễn Văn A").runs[0].font.bold = False
 
-    assert pairs(mutate(signed, regular)) == {("format.weight", "signature.name")}
+    assert pairs(mutate(seed, regular)) == {("format.weight", "signature.name")}
 
 
 # --------------------------------------------------------------------------- appendix
@@ -672,3 +681,204 @@ def test_format_findings_one_line_each(seed):
     assert any(line.startswith("[format.weight] header.motto (Bảng tiêu đề") for line in lines)
     assert any("[page.margin] page.margin.left" in line and "27 mm" in line for line in lines)
     assert format_findings([]) == "Không có sai lệch so với Nghị định 30/2020/NĐ-CP."
+
+
+# --------------------------------------------------------------------------- placeholders
+
+
+def test_placeholders_left_in_the_report_are_warnings(phu_tho_2025):
+    # The Phú Thọ workbook has no "Đánh giá" sheet: the template leaves its highlighted
+    # placeholder under "Ưu điểm", "Tồn tại, hạn chế" and "Đề xuất, kiến nghị".
+    document = docx.Document(io.BytesIO(phu_tho_2025))
+    placeholders = [p for p in document.paragraphs if p.text.startswith("[Nội dung do")]
+    found = [f for f in check_document(phu_tho_2025) if f.code == "placeholder.highlighted"]
+    assert len(placeholders) == 3
+    assert [f.element for f in found] == [f"body.paragraph[{index_of(document, p)}]"
+                                          for p in placeholders]
+    assert {f.severity for f in found} == {"warning"}
+    assert "[Nội dung do đơn vị tổng hợp" in found[0].message
+
+
+@pytest.mark.parametrize("mark", [
+    lambda run: setattr(run.font, "highlight_color", docx.enum.text.WD_COLOR_INDEX.YELLOW),
+    # LibreOffice and text pasted from the web colour the run's shading instead.
+    lambda run: run._r.get_or_add_rPr().append(parse_xml(
+        f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="FFFF00"/>')),
+])
+def test_highlighted_text_is_a_placeholder(seed, mark):
+    def highlighted(document):
+        mark(find(document, "Số liệu báo cáo").runs[0])
+
+    index = _body_index(seed, "Số liệu báo cáo")
+    found = mutate(seed, highlighted)
+    assert [(f.code, f.element, f.severity) for f in found] == [
+        ("placeholder.highlighted", f"body.paragraph[{index}]", "warning")]
+
+
+def test_white_shading_is_not_a_highlight(seed):
+    def white(document):
+        find(document, "Số liệu báo cáo").runs[0]._r.get_or_add_rPr().append(parse_xml(
+            f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="FFFFFF"/>'))
+
+    assert mutate(seed, white) == []
+
+
+# --------------------------------------------------------------------------- date and period
+
+CAMPAIGN_2023 = Expected(date(2023, 11, 15), date(2023, 12, 15), "năm 2023", date(2023, 12, 4))
+
+
+def redate(written: str) -> Callable:
+    """Write ``written`` ("ngày 30 tháng 11 năm 2026") in the header and the appendix line."""
+    def change(document):
+        set_text(find(document, "Hòa Bình, ngày"), f"Hòa Bình, {written}")
+        reference = find(document, "(Kèm theo")
+        set_text(reference, reference.text.replace("ngày 04 tháng 12 năm 2023", written))
+    return change
+
+
+def test_seed_report_fits_its_period(seed):
+    assert check_document(seed, CAMPAIGN_2023) == []
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("ngày 30 tháng 11 năm 2026", CAMPAIGN_2023),  # the issue's case: dated "today", 2026
+    ("ngày 30 tháng 11 năm 2026", None),  # the title says "năm 2023": at most 31/12/2024
+    ("ngày 01 tháng 10 năm 2023", Expected(date(2023, 11, 15), date(2023, 12, 15), "năm 2023")),
+    ("ngày 16 tháng 12 năm 2024", Expected(date(2023, 11, 15), date(2023, 12, 15), "năm 2023")),
+])
+def test_report_date_outside_its_period(seed, written, expected):
+    found = mutate(seed, redate(written), expected)
+    window = [f for f in found if f.code == "date.window"]
+    assert [(f.element, f.severity) for f in window] == [("header.place_date", "error")]
+    assert written.split()[1] in window[0].location
+    assert {f.code for f in found} <= {"date.window", "date.mismatch"}
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("ngày 15 tháng 12 năm 2024", Expected(date(2023, 11, 15), date(2023, 12, 15), "năm 2023")),
+    ("ngày 15 tháng 11 năm 2023", Expected(date(2023, 11, 15), date(2023, 12, 15), "năm 2023")),
+    ("ngày 31 tháng 12 năm 2024", None),
+])
+def test_report_date_at_the_edges_of_its_window(seed, written, expected):
+    assert mutate(seed, redate(written), expected) == []
+
+
+@pytest.mark.parametrize("expected", [None, Expected(date(2023, 11, 15), date(2023, 12, 15),
+                                                     "năm 2023")])
+def test_draft_with_blank_date_conforms(seed, expected):
+    # An undated draft leaves the day and month for the records office, as real drafts do.
+    def blank(document):
+        redate("ngày\u00a0\u00a0\u00a0\u00a0 tháng\u00a0\u00a0\u00a0\u00a0 năm 2023")(document)
+        set_text(find(document, "Số:"), "Số:\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0/BC-SLĐTBXH")
+        reference = find(document, "(Kèm theo")
+        set_text(reference, reference.text.replace("05/BC", "\u00a0\u00a0\u00a0\u00a0/BC"))
+
+    assert mutate(seed, blank, expected) == []
+
+
+def test_draft_dated_in_another_year(seed):
+    found = mutate(seed, redate("ngày      tháng      năm 2026"),
+                   Expected(date(2023, 11, 15), date(2023, 12, 15), "năm 2023"))
+    assert pairs(found) == {("date.window", "header.place_date")}
+    assert "2026" in next(f.message for f in found if f.code == "date.window")
+
+
+@pytest.mark.parametrize("written", ["ngày 05 tháng 12 năm 2023", "ngày      tháng      năm 2023"])
+def test_header_date_other_than_the_one_asked_for(seed, written):
+    found = mutate(seed, redate(written), CAMPAIGN_2023)
+    assert pairs(found) == {("date.mismatch", "header.place_date")}
+    assert "04/12/2023" in found[0].message
+
+
+@pytest.mark.parametrize("text, form, part", [
+    ("2023", "year", 0), ("2023-Q4", "quarter", 4), ("2025-H1", "half", 1),
+    ("2025-H2", "half", 2), ("2023-11", "month", 11), ("2023-11-15..2023-12-15", "range", 0),
+])
+def test_every_period_label_reads_back(text, form, part):
+    # The labels the pipeline writes are the ones the title check reads, and the window read
+    # from a label holds the period's own window.
+    period = parse_period(text)
+    phrase = read_phrase(f"Báo cáo kết quả công tác bình đẳng giới {period.label}")
+    assert (phrase.form, phrase.year, phrase.part) == (form, period.year, part)
+    low, high = phrase.window()
+    assert low <= period.start <= period.end <= high
+
+
+SUMMARY = ("Kết quả Tháng hành động vì bình đẳng giới và phòng ngừa, ứng phó với bạo lực trên "
+           "cơ sở giới năm 2023")
+
+
+def retitle(text: str) -> Callable:
+    def change(document):
+        set_text(find(document, "Kết quả Tháng"), text)
+    return change
+
+
+@pytest.mark.parametrize("title, period, campaign, phrases", [
+    # Another year than the report's (the Action Month of 2023).
+    (SUMMARY.replace("2023", "2024"), "2023", True, ["«năm 2024»"]),
+    # A six-month title on an annual (Decree 09) report.
+    ("Kết quả thực hiện công tác bình đẳng giới 6 tháng đầu năm 2023", "2023", False,
+     ["«6 tháng đầu"]),
+    # The Action Month's title on a Decree 09 annual report: a year is not an action month.
+    (SUMMARY, "2023", False, ["«Tháng hành động»"]),
+    # ... and on a six-month report: another period, and far longer than a month.
+    (SUMMARY, "2023-H2", False, ["«năm 2023»", "«Tháng hành động»"]),
+    # A quarter's title on a six-month report.
+    ("Kết quả thực hiện công tác bình đẳng giới quý IV năm 2023", "2023-H2", False,
+     ["«quý IV năm 2023»"]),
+])
+def test_title_that_contradicts_its_period(catalog, seed, title, period, campaign, phrases):
+    kind = catalog.kind(KIND)
+    parsed = parse_period(period, kind.forms, kind.campaign_windows()) if campaign \
+        else parse_period(period)
+    expected = Expected.of(parsed, date(2023, 12, 4))
+    # A new title drawn over the rendered one keeps the rule drawn for the old one.
+    found = [f for f in mutate(seed, retitle(title), expected) if f.code != "rule.width"]
+    assert {(f.code, f.element, f.severity) for f in found} == {
+        ("title.period", "title.summary", "error")}, format_findings(found)
+    assert len(found) == len(phrases)
+    for finding, phrase in zip(found, phrases, strict=True):
+        assert phrase in finding.message
+
+
+def test_campaign_title_fits_a_campaign_window_given_as_dates(seed):
+    expected = Expected.of(parse_period("2023-11-15..2023-12-15"), date(2023, 12, 4))
+    assert pairs(mutate(seed, retitle(SUMMARY), expected)) - WIDER_RULE == set()
+
+
+def test_title_that_contradicts_itself(seed):
+    # Without a period the checker can still see that an action month is not six months.
+    title = SUMMARY.replace("năm 2023", "6 tháng đầu năm 2023")
+    assert pairs(mutate(seed, retitle(title))) - WIDER_RULE == {("title.period", "title.summary")}
+
+
+def test_title_of_another_year_without_a_period(seed):
+    # Read from the text alone, a 2024 title makes the 04/12/2023 date too early.
+    found = mutate(seed, retitle(SUMMARY.replace("2023", "2024")))
+    assert pairs(found) - WIDER_RULE == {("date.window", "header.place_date")}
+
+
+# --------------------------------------------------------------------------- templates
+
+
+def test_template_whose_output_breaks_the_decree_yields_errors(catalog):
+    # What an upload trial renders: the kind's template with Arial and a 10 mm left margin.
+    resolved = resolve(catalog, ReportRequest(KIND, "hoa-binh", "2023"))
+    template = docx.Document(str(resolved.kind.template_path))
+    fonts = template.styles.element.find(qn("w:docDefaults")).find(
+        f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}")
+    for slot in ("ascii", "hAnsi", "cs", "eastAsia"):
+        fonts.set(qn(f"w:{slot}"), "Arial")
+    template.styles["Normal"].font.name = "Arial"
+    template.sections[0].left_margin = Mm(10)
+    out = io.BytesIO()
+    template.save(out)
+    request = ReportRequest(KIND, "hoa-binh", "2023", SEED_OPTIONS)
+    report = compile_report(catalog, request, SAMPLE.read_bytes(), template=out.getvalue())
+    found = check_document(report.document, Expected.of(resolved.period, date(2023, 12, 4)))
+    errors = {(f.code, f.element) for f in found if f.is_error}
+    assert ("page.margin", "page.margin.left") in errors
+    assert {("font.family", "styles.docDefaults"), ("font.family", "style[Normal]")} <= errors
+    assert all(f.is_error for f in found), format_findings(found)

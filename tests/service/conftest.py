@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import itertools
 import re
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from service import create_app
 from tasks.runtime import Runtime
 from tasks.settings import load_settings
+from tasks.store.records import Job
 from tests.conftest import SAMPLE, make_env
 
 AGENCY_A = "so-ldtbxh-hoa-binh"
@@ -96,3 +98,17 @@ def snapshot(runtime) -> tuple[int, list[str]]:
     uploads = runtime.files.root / "uploads"
     files = sorted(p.name for p in uploads.glob("*")) if uploads.exists() else []
     return runtime.jobs.page(1, 1).total, files
+
+
+def job_row(runtime, **fields) -> Job:
+    """A queued job row straight into the table (no upload, no message on the queue), with
+    the options an officer types; ``fields`` on top. End it (``jobs.fail``) before a worker's
+    reconciler could send it."""
+    job_id = str(uuid.uuid4())
+    row = dict(id=job_id, template="gender-equality-month", province="hoa-binh", period="2023",
+               options={"report_number": "5", "report_date": "2023-12-04",
+                        "signer_name": "Trần Thị B", "signer_title": "Phó Giám đốc"},
+               upload_key=f"uploads/{job_id}.xlsx", upload_name="Số liệu huyện 2023.xlsx",
+               upload_size=1, upload_sha256="0" * 64)
+    row.update(fields)
+    return runtime.jobs.add(Job(**row))

@@ -33,7 +33,7 @@ from tests.service.conftest import (
 )
 from tests.service.test_cli import JOB
 
-MISSING = {"error": {"code": "job_not_found", "message": "Không tìm thấy công việc này.",
+MISSING = {"error": {"code": "job_not_found", "message": "Không tìm thấy yêu cầu lập báo cáo này.",
                      "details": []}}
 
 

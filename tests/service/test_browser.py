@@ -1,13 +1,19 @@
-"""The web form in a real headless Chromium: submit, watch the job finish, see the download."""
+"""The pages in a real headless Chromium: submit, watch the job finish, see the download; the
+job page showing what arrives while it is open; the form following the officer's choices;
+every page fitting a phone and a desktop."""
 
 from __future__ import annotations
 
+import io
 import shutil
 import time
+from urllib.parse import unquote
 
 import pytest
+import requests
+from openpyxl import load_workbook
 
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, running_web
 
 pytestmark = pytest.mark.slow
 
@@ -58,8 +64,11 @@ def test_form_submission_shows_progress_then_the_download(browser, web_server):
         time.sleep(0.2)
     link = browser.find_element(By.CSS_SELECTOR, "#job-download a")
     assert link.is_displayed() and link.get_attribute("href").endswith("/document")
-    assert browser.find_element(By.ID, "job-stage").text == "Hoàn thành"
+    # Finished: the state is said once ("Hoàn thành", not "Hoàn thành · Hoàn thành").
+    assert not browser.find_element(By.ID, "job-stage-box").is_displayed()
+    assert not browser.find_element(By.ID, "job-progress").is_displayed()
     assert "Hòa Bình.docx" in browser.find_element(By.ID, "job-filename").text
+    assert "Số báo cáo\n07" in browser.find_element(By.CSS_SELECTOR, "dl.meta").text
 
 
 def test_form_error_is_shown_in_vietnamese(browser, web_server):
@@ -74,4 +83,184 @@ def test_form_error_is_shown_in_vietnamese(browser, web_server):
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     WebDriverWait(browser, 30).until(lambda b: b.find_elements(By.CSS_SELECTOR, ".alert"))
     alert = browser.find_element(By.CSS_SELECTOR, ".alert").text
-    assert "Chưa tạo được công việc" in alert and "không đúng dạng" in alert
+    assert "Chưa lập được báo cáo" in alert and "không đúng dạng" in alert
+    assert "Các kỳ báo cáo dùng được cho Hòa Bình: 2024, 2023." in alert
+
+
+def _workbook(bad: bool = False) -> bytes:
+    """The sample without its "Đánh giá" sheet (the report gets warnings), and with three
+    errors when ``bad``."""
+    book = load_workbook(SAMPLE)
+    del book["Đánh giá"]
+    if bad:
+        book["Đơn vị"]["D4"] = -3
+        book["Đơn vị"]["A5"] = "huyện Không Có"
+        book["Cấp tỉnh"]["A3"] = "bay lượn"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture()
+def idle_site(tmp_path):
+    """A site of its own (Redis, data folder, `reportgen web`) whose worker the test starts."""
+    from tests.reliability.conftest import Stack
+
+    stack = Stack(tmp_path).start()
+    try:
+        with running_web(stack.env()) as (url, _process):
+            yield stack, url
+    finally:
+        stack.stop()
+
+
+def test_job_page_shows_what_arrives_while_it_is_open(browser, idle_site):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    stack, url = idle_site
+    warned = stack.submit(data=(io.BytesIO(_workbook()), "Số liệu chưa có đánh giá.xlsx"))
+    failing = stack.submit()
+    tabs = {}
+    for job_id in (warned, failing):
+        if tabs:
+            browser.switch_to.new_window("tab")
+        browser.get(f"{url}/jobs/{job_id}")
+        assert browser.find_element(By.ID, "job-status").text == "Đang chờ"
+        assert not browser.find_elements(By.CSS_SELECTOR, "#job-errors *, #job-warnings *")
+        browser.execute_script("window.stillOpen = true;")  # gone if the page reloads
+        tabs[job_id] = browser.current_window_handle
+    # A third page, of a job that ends with findings on the document (a place, not a cell).
+    from tests.service.conftest import job_row
+
+    checked = job_row(stack.runtime).id
+    browser.switch_to.new_window("tab")
+    browser.get(f"{url}/jobs/{checked}")
+    assert browser.find_element(By.ID, "job-status").text == "Đang chờ"
+    stack.runtime.jobs.fail(checked, [{"code": "page.margin", "location": "Phần 1",
+                                       "message": "Lề trái 10 mm; quy định 30–35 mm."}])
+    WebDriverWait(browser, 30).until(
+        lambda b: b.find_elements(By.CSS_SELECTOR, "#job-errors table"))
+    errors = browser.find_element(By.CSS_SELECTOR, "#job-errors table")
+    assert [th.text for th in errors.find_elements(By.TAG_NAME, "th")] == ["Vị trí", "Nội dung"]
+    assert errors.find_element(By.CSS_SELECTOR, "tbody tr").text == \
+        "Phần 1 Lề trái 10 mm; quy định 30–35 mm."
+    # Nothing has run so far: the worker starts now, and the second job fails inside it.
+    stack.start_worker(REPORTGEN_FAULTS=f"render:{failing}=raise")
+
+    browser.switch_to.window(tabs[warned])
+    WebDriverWait(browser, 60).until(
+        lambda b: b.find_elements(By.CSS_SELECTOR, "#job-warnings table"))
+    assert browser.find_element(By.ID, "job-status").text == "Hoàn thành"
+    warnings = browser.find_element(By.CSS_SELECTOR, "#job-warnings table")
+    rows = warnings.find_elements(By.CSS_SELECTOR, "tbody tr")
+    assert warnings.find_element(By.TAG_NAME, "caption").text == f"Lưu ý ({len(rows)})"
+    missing = [r for r in rows if r.get_attribute("data-code") == "missing_section"]
+    assert len(missing) == 3
+    assert "«Ưu điểm»" in missing[0].text and "missing_section" not in warnings.text
+    assert browser.find_element(By.CSS_SELECTOR, "#job-download a").is_displayed()
+    assert not browser.find_elements(By.CSS_SELECTOR, "#job-errors table")
+    assert browser.execute_script("return window.stillOpen === true;")
+
+    browser.switch_to.window(tabs[failing])
+    WebDriverWait(browser, 60).until(
+        lambda b: b.find_elements(By.CSS_SELECTOR, "#job-errors table"))
+    assert browser.find_element(By.ID, "job-status").text == "Lỗi"
+    errors = browser.find_element(By.CSS_SELECTOR, "#job-errors table")
+    assert errors.find_element(By.TAG_NAME, "caption").text == "Lỗi (1)"
+    row = errors.find_element(By.CSS_SELECTOR, "tbody tr")
+    assert row.get_attribute("data-code") == "internal_error"
+    assert row.text.startswith("Lỗi hệ thống khi lập báo cáo")
+    assert not browser.find_element(By.ID, "job-stage-box").is_displayed()
+    assert not browser.find_element(By.ID, "job-download").is_displayed()
+    assert browser.execute_script("return window.stillOpen === true;")
+    assert stack.job(failing).status == "failed" and stack.job(warned).status == "succeeded"
+
+
+def test_form_follows_the_province_and_period(browser, web_server):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    browser.get(web_server + "/")
+    period = browser.find_element(By.NAME, "period")
+    province = Select(browser.find_element(By.NAME, "province"))
+    link = browser.find_element(By.ID, "workbook-link")
+    accepted = browser.find_element(By.ID, "period-accepted")
+    assert period.get_attribute("value") == "2024"
+    province.select_by_value("phu-tho")
+    assert period.get_attribute("value") == "2025"
+    assert accepted.text == "Kỳ dùng được với loại báo cáo và tỉnh đã chọn: 2025."
+    href = link.get_attribute("href")
+    assert href == (f"{web_server}/workbook?template=gender-equality-month&province=phu-tho"
+                    f"&period=2025")
+    blank = requests.get(href, timeout=30)
+    assert blank.status_code == 200
+    assert unquote(blank.headers["Content-Disposition"]).endswith("2025 - Phú Thọ.xlsx")
+    province.select_by_value("hoa-binh")
+    assert period.get_attribute("value") == "2024"
+    period.clear()
+    period.send_keys("2023-Q4")
+    assert link.get_attribute("href").endswith("province=hoa-binh&period=2023-Q4")
+    assert requests.get(link.get_attribute("href"), timeout=30).status_code == 200
+    # A period the province does not accept is refused, naming those it does.
+    province.select_by_value("phu-tho")
+    period.clear()
+    period.send_keys("2024")
+    browser.find_element(By.NAME, "data").send_keys(str(SAMPLE))
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(browser, 30).until(lambda b: b.find_elements(By.CSS_SELECTOR, ".alert"))
+    assert "Các kỳ báo cáo dùng được cho Phú Thọ: 2025." in \
+        browser.find_element(By.CSS_SELECTOR, ".alert").text
+
+
+FITS = """
+const main = document.querySelector("main").getBoundingClientRect();
+const links = [...document.querySelectorAll("header.top nav a")];
+return {scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
+        tops: links.map(a => Math.round(a.getBoundingClientRect().top)),
+        lines: links.map(a => a.getClientRects().length),
+        overflow: [...document.querySelectorAll("main table")]
+                    .map(t => t.getBoundingClientRect().right - main.right)};
+"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_pages_fit_a_phone_and_a_desktop(browser, web_server, tmp_path, width):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+
+    def fits(page: str) -> None:
+        found = browser.execute_script(FITS)
+        assert found["inner"] == width, (page, found)
+        assert found["scroll"] <= found["inner"], (page, found)  # no sideways scrolling
+        assert len(set(found["tops"])) == 1 and set(found["lines"]) == {1}, (page, found)
+        assert all(right <= 0.5 for right in found["overflow"]), (page, found)
+
+    def submit(data: bytes, name: str) -> None:
+        path = tmp_path / name
+        path.write_bytes(data)
+        browser.get(web_server + "/")
+        period = browser.find_element(By.NAME, "period")
+        period.clear()
+        period.send_keys("2023")
+        browser.find_element(By.NAME, "data").send_keys(str(path))
+        browser.find_element(By.NAME, "report_number").send_keys("12")
+        browser.find_element(By.NAME, "signer_name").send_keys("Nguyễn Thị Minh Khai")
+        browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+
+    browser.get(web_server + "/")
+    fits("form")
+    submit(_workbook(bad=True), "Số liệu có lỗi của các huyện, thành phố năm 2023.xlsx")
+    WebDriverWait(browser, 30).until(lambda b: b.find_elements(By.CSS_SELECTOR, ".alert table"))
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".alert table")) == 2
+    fits("form with errors and warnings")
+    submit(_workbook(), "Số_liệu_tổng_hợp_các_huyện_thành_phố_năm_2023_bản_cuối.xlsx")
+    WebDriverWait(browser, 60).until(
+        lambda b: b.find_elements(By.CSS_SELECTOR, "#job-warnings table"))
+    fits("job page with warnings")
+    browser.get(web_server + "/jobs")
+    assert browser.find_elements(By.CSS_SELECTOR, "table.history tbody tr")
+    fits("history")

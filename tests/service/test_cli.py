@@ -187,3 +187,33 @@ def test_templates_check_passes_the_shipped_template_and_locates_problems(tmp_pa
     assert result.exit_code == 1
     assert "[unknown_variable] word/document.xml, đoạn" in result.output
     assert "totalz" in result.output
+
+
+def test_check_with_a_period_flags_a_date_and_title_that_do_not_fit(tmp_path, monkeypatch):
+    import docx
+
+    monkeypatch.setenv("REPORTGEN_DATA_DIR", str(tmp_path / "var"))
+    good = tmp_path / "good.docx"
+    CliRunner().invoke(main, ["render", *JOB, "--data", str(SAMPLE), "--output", str(good),
+                              "--report-number", "5", "--report-date", "2023-12-04"])
+    kind = ["--template", "gender-equality-month"]
+    result = CliRunner().invoke(main, ["check", str(good), "--period", "2023", *kind])
+    # No signer's name: a warning, listed apart, that does not fail the check.
+    assert result.exit_code == 0, result.output
+    assert "đạt thể thức, 1 lưu ý" in result.output and "Lưu ý:" in result.output
+    assert "[signature.no_name]" in result.output and "Lỗi:" not in result.output
+    # The same report checked as a Decree 09 six-month report: its title does not fit.
+    result = CliRunner().invoke(main, ["check", str(good), "--period", "2023-H2"])
+    assert result.exit_code == 1, result.output
+    assert "[title.period] title.summary" in result.output and "«Tháng hành động»" in result.output
+    # Dated three years later (the date is read from the header).
+    document = docx.Document(good)
+    for p in document.element.body.iter(docx.oxml.ns.qn("w:t")):
+        p.text = (p.text or "").replace("ngày 04 tháng 12 năm 2023", "ngày 30 tháng 11 năm 2026")
+    late = tmp_path / "late.docx"
+    document.save(late)
+    result = CliRunner().invoke(main, ["check", str(late), "--period", "2023", *kind])
+    assert result.exit_code == 1 and "[date.window] header.place_date" in result.output
+    assert "30/11/2026" in result.output
+    bad_period = CliRunner().invoke(main, ["check", str(good), "--period", "2023-Q9"])
+    assert bad_period.exit_code == 2 and "invalid_period" in bad_period.output

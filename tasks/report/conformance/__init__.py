@@ -1,7 +1,10 @@
-"""Checks a .docx against the format of Decree 30/2020/NĐ-CP (DOMAIN.md §2).
+"""Checks a .docx against the format of Decree 30/2020/NĐ-CP and against its own period.
 
-``check_document(data)`` returns every deviation as a ``Finding`` (code, Vietnamese message,
-element, location); ``format_findings`` prints them one per line. The rules, by code:
+``check_document(data, expected)`` returns every deviation as a ``Finding`` (code, Vietnamese
+message, element, location, severity); ``format_findings`` prints them one per line. The job
+pipeline runs it on every document it makes and on every template it is offered; a finding
+of severity ``"error"`` means the document must not be issued as it is, a ``"warning"`` that
+a draft still lacks something. The rules, by code (errors unless marked):
 
 - ``page.size``, ``page.margin``: A4 portrait main section (±20 twips); margins top/bottom
   20–25 mm, left 30–35 mm, right 15–20 mm; an appendix section A4 in either orientation.
@@ -13,7 +16,11 @@ element, location); ``format_findings`` prints them one per line. The rules, by 
 - ``rule.count``, ``rule.missing``, ``rule.width``, ``rule.underline``, ``rule.typed``: exactly
   three drawn rules of the right widths, no underlined or typed rules (``rules``).
 - ``title.*``, ``body.*``: ``BÁO CÁO``, the summary line, the body paragraphs (``body``).
-- ``signature.*``: recipients and signer (``signature``); ``appendix.*``: the appendix.
+- ``signature.*``: recipients and signer (``signature``); ``signature.no_name`` (warning): no
+  name under the signer's title; ``appendix.*``: the appendix.
+- ``placeholder.highlighted`` (warning): highlighted text left to fill in (``placeholders``).
+- ``date.window``, ``date.mismatch``, ``title.period``: the header date and the summary line
+  against the period, from ``Expected`` or else from the summary line (``period_fit``).
 - ``format.size``, ``format.weight``, ``format.slant``, ``format.case``, ``format.align``,
   ``format.indent``, ``format.spacing``, ``format.line_spacing``: how an element is set; the
   ``element`` of the finding says which one.
@@ -32,25 +39,31 @@ from tasks.report.conformance import (
     header,
     page,
     page_numbers,
+    period_fit,
+    placeholders,
     rules,
     signature,
 )
 from tasks.report.conformance.layout import build_layout
-from tasks.report.conformance.model import ConformanceError, Finding
+from tasks.report.conformance.model import ERROR, WARNING, ConformanceError, Expected, Finding
 
-__all__ = ["ConformanceError", "Finding", "check_document", "format_findings"]
+__all__ = ["ERROR", "WARNING", "ConformanceError", "Expected", "Finding", "check_document",
+           "format_findings"]
 
 _RECOGNISERS = (header.recognise, signature.recognise, appendix.recognise)
 _CHECKS = (page.check, page_numbers.check, fonts.check, header.check, rules.check, body.check,
-           signature.check, appendix.check)
+           signature.check, appendix.check, placeholders.check, period_fit.check)
 
 
-def check_document(data: bytes) -> list[Finding]:
-    """Every deviation of the .docx ``data`` from Decree 30/2020; [] for a conforming document.
+def check_document(data: bytes, expected: Expected | None = None) -> list[Finding]:
+    """Every deviation of the .docx ``data`` from Decree 30/2020 and from its period, errors
+    and warnings in one list; [] for a document ready to sign.
 
-    Raises ``ConformanceError`` when ``data`` is not a readable .docx.
+    ``expected`` carries the period and report date when the caller knows them (see
+    ``Expected``); ``None`` checks what the document's text allows. Raises
+    ``ConformanceError`` when ``data`` is not a readable .docx.
     """
-    layout = build_layout(data)
+    layout = build_layout(data, expected)
     for recognise in _RECOGNISERS:
         recognise(layout)
     return [finding for check in _CHECKS for finding in check(layout)]

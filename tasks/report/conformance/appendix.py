@@ -2,14 +2,14 @@
 
 Recognition: the printed body-level paragraphs of the last section, in order: ``Phụ lục …``, the
 title, and the line starting ``(Kèm theo``. The reference line must cite the report's own number,
-symbol and date as written in the header.
+symbol and date as written in the header (a draft's blank number and date included).
 """
 
 from __future__ import annotations
 
 import re
 
-from tasks.report.conformance.dates import date_problems
+from tasks.report.conformance.dates import read_date, read_place_date
 from tasks.report.conformance.header import NUMBER
 from tasks.report.conformance.layout import Layout
 from tasks.report.conformance.model import Finding
@@ -21,8 +21,8 @@ LABEL = Spec("Dòng «Phụ lục»", (13, 14), bold=True, align="center")
 TITLE = Spec("Tên phụ lục", bold=True, caps=True, align="center")
 REFERENCE = Spec("Dòng «(Kèm theo …)»", italic=True, align="center")
 REFERENCE_TEXT = re.compile(
-    r"^\(Kèm theo Báo cáo số (?P<number>[^/]*?)\s*/\s*(?P<symbol>\S+) ngày (?P<day>\d{1,2}) "
-    r"tháng (?P<month>\d{1,2}) năm (?P<year>\d{4}) của .+\)$")
+    r"^\(Kèm theo Báo cáo số\s*(?P<number>[^/]*?)\s*/\s*(?P<symbol>\S+) "
+    r"(?P<date>ngày\b.*?) của .+\)$")
 _ROLES = (("label", "Phụ lục"), ("title", "tên phụ lục"), ("reference", "«(Kèm theo …)»"))
 
 
@@ -71,11 +71,11 @@ def _reference(layout: Layout, p) -> list[Finding]:
         return Finding("appendix.reference", f"Dòng «(Kèm theo …)»: {problem}.",
                        "appendix.reference", layout.where(p))
 
-    if match is None:
+    written = read_date(match["date"]) if match is not None else None
+    if written is None:
         return [finding("phải có dạng «(Kèm theo Báo cáo số 05/BC-… ngày 04 tháng 12 năm 2023 "
                         "của …)»")]
-    found = [finding(problem) for problem in
-             date_problems(match["day"], match["month"], match["year"])]
+    found = [finding(problem) for problem in written.problems]
     header_number = next(iter(layout.roles.get("number", [])), None)
     cited = NUMBER.match(squeeze(paragraph_text(header_number))) if header_number is not None \
         else None
@@ -83,7 +83,7 @@ def _reference(layout: Layout, p) -> list[Finding]:
         found.append(finding(f"số, ký hiệu «{match['number']}/{match['symbol']}» khác với đầu "
                              f"văn bản «{cited['number']}/{cited['symbol']}»"))
     dated = next(iter(layout.roles.get("place_date", [])), None)
-    wanted = f"ngày {match['day']} tháng {match['month']} năm {match['year']}"
-    if dated is not None and wanted not in squeeze(paragraph_text(dated)):
-        found.append(finding(f"«{wanted}» khác với ngày ở đầu văn bản"))
+    header = read_place_date(squeeze(paragraph_text(dated))) if dated is not None else None
+    if header is not None and (header.day, header.year) != (written.day, written.year):
+        found.append(finding(f"«{match['date']}» khác với ngày ở đầu văn bản"))
     return found

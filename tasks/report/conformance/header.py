@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from tasks.report.conformance.dates import PLACE_DATE, date_problems
+from tasks.report.conformance.dates import read_place_date
 from tasks.report.conformance.geometry import text_lines
 from tasks.report.conformance.layout import Layout
 from tasks.report.conformance.model import Finding, cm
@@ -130,12 +130,13 @@ def _number_ok(number: str) -> bool:
 
 
 def _date(layout: Layout) -> list[Finding]:
+    """The place/date line well written; a draft may leave the day and month blank."""
     found = []
     for p in layout.roles.get("place_date", []):
-        text = squeeze(paragraph_text(p))
-        match = PLACE_DATE.match(text)
-        problems = date_problems(match["day"], match["month"], match["year"]) if match \
-            else ["phải có dạng «Hòa Bình, ngày 04 tháng 12 năm 2023»"]
+        written = read_place_date(squeeze(paragraph_text(p)))
+        problems = written.problems if written is not None \
+            else ["phải có dạng «Hòa Bình, ngày 04 tháng 12 năm 2023» (bản dự thảo: "
+                  "«Hòa Bình, ngày     tháng     năm 2023»)"]
         for problem in problems:
             found.append(Finding("date.format", f"Ngày tháng ở đầu văn bản: {problem}.",
                                  layout.name(p), layout.where(p)))

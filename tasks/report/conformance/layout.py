@@ -20,7 +20,7 @@ import docx
 from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
-from tasks.report.conformance.model import ConformanceError
+from tasks.report.conformance.model import ConformanceError, Expected
 from tasks.report.conformance.styles import StyleSheet, w
 from tasks.report.conformance.text import excerpt, is_typed_rule, paragraph_text, squeeze
 
@@ -52,6 +52,8 @@ class Layout:
     places: dict = field(default_factory=dict)
     # Paragraphs recognised by the rule modules, by role ("motto", "recipients", …).
     roles: dict = field(default_factory=dict)
+    # What the caller knows beyond the document (period, report date); empty when nothing.
+    expected: Expected = field(default_factory=Expected)
 
     @property
     def main(self) -> Section:
@@ -127,13 +129,13 @@ def split_sections(body) -> list[Section]:
     return sections
 
 
-def build_layout(data: bytes) -> Layout:
+def build_layout(data: bytes, expected: Expected | None = None) -> Layout:
     """Open the document and recognise its parts (see the module docstring)."""
     document = open_document(data)
     styles = StyleSheet(document.styles.element)
     sections = split_sections(document.element.body)
     content = [b for s in (sections[:-1] if len(sections) > 1 else sections) for b in s.blocks]
-    layout = Layout(document, styles, sections, content)
+    layout = Layout(document, styles, sections, content, expected=expected or Expected())
     tables = [b for b in content if b.tag == w("tbl")]
     layout.header_table = tables[0] if tables else None
     if len(tables) > 1:

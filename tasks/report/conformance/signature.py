@@ -4,13 +4,14 @@ Recognition (the signature is the last table before the appendix section break):
 first printed paragraph starts with ``Nơi nhận`` holds the recipients, one per paragraph after
 it; another cell of that row holds the signer: the printed paragraphs before the first empty one
 are the title lines, the last printed paragraph after that gap is the name. A block without a
-name (only the room for signature and seal) is a draft awaiting the signer and is accepted.
+name (only the room for signature and seal) is a draft awaiting the signer: a warning
+(``signature.no_name``), since the decree wants the name printed under the signature.
 """
 
 from __future__ import annotations
 
 from tasks.report.conformance.layout import Layout
-from tasks.report.conformance.model import Finding
+from tasks.report.conformance.model import WARNING, Finding
 from tasks.report.conformance.spec import Spec, check_paragraph
 from tasks.report.conformance.styles import w
 from tasks.report.conformance.text import paragraph_text, squeeze
@@ -86,7 +87,12 @@ def check(layout: Layout) -> list[Finding]:
                              "signature.title", PLACE))
     for p in titles:
         found += check_paragraph(layout, p, TITLE)
-    for p in layout.roles.get("signer_name", []):
+    names = layout.roles.get("signer_name", [])
+    if titles and not names:
+        found.append(Finding("signature.no_name", "Chưa có họ tên người ký dưới chức vụ (bản "
+                                                  "dự thảo): điền họ tên trước khi trình ký.",
+                             "signature.name", f"{PLACE}, họ tên người ký", WARNING))
+    for p in names:
         found += check_paragraph(layout, p, NAME)
     return found
 

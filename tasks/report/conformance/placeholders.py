@@ -1,0 +1,42 @@
+"""Placeholders still in the document: highlighted text left for someone to fill in.
+
+Templates mark the text an officer must still write (an assessment the data did not supply,
+say) with a highlight, so that nobody signs a report with it. A run is highlighted when its
+effective ``w:highlight`` is a colour, or when its ``w:shd`` fills it with a colour other than
+white (how LibreOffice and text pasted from the web mark it). One warning per paragraph, in
+the whole body (tables and appendix included).
+"""
+
+from __future__ import annotations
+
+from tasks.report.conformance.layout import Layout
+from tasks.report.conformance.model import WARNING, Finding
+from tasks.report.conformance.styles import w
+from tasks.report.conformance.text import excerpt, run_text, text_runs
+
+_NO_COLOUR = {"", "none", "auto", "ffffff", "white"}
+
+
+def check(layout: Layout) -> list[Finding]:
+    """A warning for each paragraph that prints highlighted text."""
+    found = []
+    for p in layout.document.element.body.iter(w("p")):
+        marked = [r for r in text_runs(p) if is_highlighted(layout, r, p)]
+        if marked:
+            text = "".join(run_text(r) for r in marked)
+            found.append(Finding(
+                "placeholder.highlighted",
+                f"Còn nội dung đánh dấu (tô màu) chờ bổ sung: {excerpt(text, 60)}. Viết nội "
+                f"dung thật và bỏ đánh dấu trước khi trình ký.",
+                layout.name(p), layout.where(p), WARNING))
+    return found
+
+
+def is_highlighted(layout: Layout, r, p) -> bool:
+    """True when run ``r`` of paragraph ``p`` prints on a highlight or a coloured shading."""
+    styles = layout.styles
+    highlight = styles.r_node(r, p, "highlight")
+    if highlight is not None and highlight.get(w("val"), "").lower() not in _NO_COLOUR:
+        return True
+    shading = styles.r_node(r, p, "shd")
+    return shading is not None and shading.get(w("fill"), "").lower() not in _NO_COLOUR
