@@ -431,13 +431,13 @@ def build_province_level(doc) -> None:
 
 MEDIA_SENTENCE = (
     "- Truyền thông trên các phương tiện thông tin đại chúng và tại cộng đồng: "
-    "{{ totals.media_activities|count }} hoạt động, tiếp cận "
+    "{{ totals.media_activities|qty }} hoạt động, tiếp cận "
     "{{ totals.media_male|by_sex(totals.media_female, \"lượt người\") }}"
     "{% if totals.broadcasts or totals.online_posts %}; trong đó có"
-    "{% if totals.broadcasts %} {{ totals.broadcasts|count }} buổi tuyên truyền qua hệ thống "
+    "{% if totals.broadcasts %} {{ totals.broadcasts|qty }} buổi tuyên truyền qua hệ thống "
     "loa phát thanh{% if broadcast_units %} ({{ broadcast_units }}){% endif %}{% endif %}"
     "{% if totals.broadcasts and totals.online_posts %} và{% endif %}"
-    "{% if totals.online_posts %} {{ totals.online_posts|count }} tin, bài đăng tải trên "
+    "{% if totals.online_posts %} {{ totals.online_posts|qty }} tin, bài đăng tải trên "
     "trang thông tin điện tử, mạng xã hội{% if online_post_units %} ({{ online_post_units }})"
     "{% endif %}{% endif %}{% endif %}."
 )
@@ -449,12 +449,12 @@ def build_local_level(doc) -> None:
     add_par(doc, "RG Body", "Các địa phương đã tổ chức các hoạt động hưởng ứng bằng nhiều hình "
                             "thức phù hợp với điều kiện thực tế; kết quả chủ yếu như sau:")
     add_par(doc, "RG Body", (
-        "- Tổ chức phát động, kiểm tra, giám sát: {{ totals.launch_events|count }} cuộc, thu hút "
+        "- Tổ chức phát động, kiểm tra, giám sát: {{ totals.launch_events|qty }} cuộc, thu hút "
         "{{ totals.launch_male|by_sex(totals.launch_female, \"lượt người\") }} tham gia."))
     add_par(doc, "RG Body", MEDIA_SENTENCE)
     add_par(doc, "RG Logic", "{%p if totals.training_classes %}")
     add_par(doc, "RG Body", (
-        "- Tập huấn, bồi dưỡng: {{ totals.training_classes|count }} lớp về bình đẳng giới và "
+        "- Tập huấn, bồi dưỡng: {{ totals.training_classes|qty }} lớp về bình đẳng giới và "
         "phòng ngừa, ứng phó với bạo lực trên cơ sở giới cho "
         "{{ totals.training_male|by_sex(totals.training_female, \"lượt người\") }}."))
     add_par(doc, "RG Logic", "{%p endif %}")

@@ -60,11 +60,9 @@ def _repeat_too_long(left, right) -> bool:
 
 
 def make_environment() -> ReportSandbox:
-    """A new environment with the report filters; Jinja's own ``count`` is replaced by ours."""
+    """A new environment with the report filters (Jinja's own ``count``, ``len``, stays)."""
     env = ReportSandbox(undefined=jinja2.StrictUndefined, autoescape=True, loader=None,
                         optimized=False)
-    # FILTERS holds a ``count`` (zero-padded counting number) that must win over Jinja's
-    # built-in ``count`` (an alias of ``length``); update() after construction does that.
     env.filters.update(FILTERS)
     for name in MARKUP_FREE:
         env.filters[name] = _markup_free(FILTERS[name])
@@ -76,7 +74,7 @@ def make_environment() -> ReportSandbox:
 # quotes: marking it safe skips escaping, which a 2.000-unit appendix calls tens of thousands
 # of times. Filters that print template-given text (by_sex's noun, ratio's nouns) are not here.
 MARKUP_FREE = ("num", "decimal", "percent", "share", "money", "header_date", "short_date",
-               "count", "female_share")
+               "qty", "female_share")
 
 
 def _markup_free(function):

@@ -76,7 +76,7 @@ def test_t4_unknown_names_are_refused_with_their_paragraph(stack):
 
 
 def test_a_template_that_cannot_render_the_sample_is_refused(stack):
-    broken = edited_template("{{ totals.launch_events|count }}",
+    broken = edited_template("{{ totals.launch_events|qty }}",
                              "{{ totals.launch_events|money('nope') }}")
     response = upload(stack, broken)
     assert response.status_code == 422

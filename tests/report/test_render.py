@@ -257,9 +257,10 @@ def test_environment_is_strict_immutable_sandbox_without_loader():
         env.from_string("{% set xs = [1] %}{{ xs.append(2) }}").render()
 
 
-def test_our_count_filter_replaces_jinjas():
-    # Jinja's built-in count is len(); ours zero-pads a counting number.
-    assert make_environment().from_string("{{ 5|count }} {{ 34|count }}").render() == "05 34"
+def test_qty_pads_a_quantity_and_jinjas_count_stays_len():
+    env = make_environment()
+    assert env.from_string("{{ 5|qty }} {{ 34|qty }}").render() == "05 34"
+    assert env.from_string("{{ ['a', 'b', 'c']|count }}").render() == "3"
 
 
 def test_capfirst_filter():

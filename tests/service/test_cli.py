@@ -179,8 +179,8 @@ def test_templates_check_passes_the_shipped_template_and_locates_problems(tmp_pa
         for item in source.infolist():
             data = source.read(item.filename)
             if item.filename == "word/document.xml":
-                data = data.replace(b"{{ totals.launch_events|count }}",
-                                    b"{{ totals.launch_events|count }}{{ totalz }}", 1)
+                data = data.replace(b"{{ totals.launch_events|qty }}",
+                                    b"{{ totals.launch_events|qty }}{{ totalz }}", 1)
             target.writestr(item, data)
     result = CliRunner().invoke(main, ["templates", "check", str(broken),
                                        "--template", "gender-equality-month"])
