@@ -21,7 +21,7 @@ from tests.report.test_render import (
 BODY = "word/document.xml"
 DOC_RELS = "word/_rels/document.xml.rels"
 RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-BOMB = '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+DOCTYPE_BOMB = '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +58,7 @@ def refused_everywhere(data: bytes, context: dict, code: str, location: str) -> 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
 def test_a_doctype_is_refused_in_any_encoding(shipped, context, encoding):
-    settings = part_text(shipped, "word/settings.xml").replace("?>", "?>" + BOMB, 1)
+    settings = part_text(shipped, "word/settings.xml").replace("?>", "?>" + DOCTYPE_BOMB, 1)
     blob = settings.encode() if encoding == "utf-8" else utf16(settings)
     data = edit_docx(shipped, add={"word/settings.xml": blob})
     if encoding == "utf-16":
@@ -67,7 +67,7 @@ def test_a_doctype_is_refused_in_any_encoding(shipped, context, encoding):
 
 
 def test_a_doctype_in_a_utf16_body_is_refused_not_copied(shipped, context):
-    body = part_text(shipped, BODY).replace("?>", "?>" + BOMB, 1)
+    body = part_text(shipped, BODY).replace("?>", "?>" + DOCTYPE_BOMB, 1)
     data = edit_docx(shipped, add={BODY: utf16(body)})
     refused_everywhere(data, context, "doctype", BODY)
 
@@ -95,7 +95,7 @@ def test_a_malformed_xml_part_is_refused(shipped, context):
 
 # --- item 10: nothing outside the file ------------------------------------------------------------
 
-def _relationship(rel_type: str, target: str, external: bool) -> dict:
+def relationship(rel_type: str, target: str, external: bool) -> dict:
     mode = ' TargetMode="External"' if external else ""
     return {DOC_RELS: lambda x: x.replace(
         "</Relationships>", f'<Relationship Id="rId99" Type="{RT}{rel_type}" Target="{target}"'
@@ -105,7 +105,7 @@ def _relationship(rel_type: str, target: str, external: bool) -> dict:
 def test_an_altchunk_is_refused(shipped, context):
     html = b'<html><body><img src="http://127.0.0.1:9/x.png"></body></html>'
     data = edit_docx(shipped, {
-        **_relationship("aFChunk", "afchunk.htm", external=False),
+        **relationship("aFChunk", "afchunk.htm", external=False),
         "[Content_Types].xml": lambda x: x.replace(
             "</Types>", '<Override PartName="/word/afchunk.htm" ContentType="text/html"/></Types>'),
         BODY: lambda x: x.replace("<w:body>", '<w:body><w:altChunk r:id="rId99"/>', 1),
@@ -116,22 +116,22 @@ def test_an_altchunk_is_refused(shipped, context):
 @pytest.mark.parametrize("target", ["http://127.0.0.1:9/x", "//127.0.0.1/x", "\\\\host\\share\\x",
                                     "file:///etc/passwd"])
 def test_a_url_target_without_external_mode_is_refused(shipped, context, target):
-    data = edit_docx(shipped, _relationship("image", target, external=False))
+    data = edit_docx(shipped, relationship("image", target, external=False))
     refused_everywhere(data, context, "external_link", DOC_RELS)
 
 
 def test_an_http_hyperlink_relationship_is_refused_by_the_engine_too(shipped, context):
-    data = edit_docx(shipped, _relationship("hyperlink", "http://example.com/", external=True))
+    data = edit_docx(shipped, relationship("hyperlink", "http://example.com/", external=True))
     refused_everywhere(data, context, "external_link", DOC_RELS)
 
 
-def _simple_field(instruction: str) -> dict:
+def simple_field(instruction: str) -> dict:
     field = (f'<w:p><w:fldSimple w:instr="{instruction}"><w:r><w:t>liên kết</w:t></w:r>'
              "</w:fldSimple></w:p>")
     return {BODY: lambda x: x.replace("<w:body>", "<w:body>" + field, 1)}
 
 
-def _complex_field(instruction: str) -> dict:
+def complex_field(instruction: str) -> dict:
     field = ('<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText '
              f'xml:space="preserve">{instruction}</w:instrText></w:r><w:r><w:fldChar '
              'w:fldCharType="separate"/></w:r><w:r><w:t>liên kết</w:t></w:r><w:r><w:fldChar '
@@ -139,7 +139,7 @@ def _complex_field(instruction: str) -> dict:
     return {BODY: lambda x: x.replace("<w:body>", "<w:body>" + field, 1)}
 
 
-@pytest.mark.parametrize("field", [_simple_field, _complex_field], ids=["simple", "complex"])
+@pytest.mark.parametrize("field", [simple_field, complex_field], ids=["simple", "complex"])
 @pytest.mark.parametrize("instruction", [
     ' HYPERLINK &quot;http://127.0.0.1:9/x&quot; ', " HYPERLINK http://127.0.0.1:9/x ",
     ' HYPERLINK \\o &quot;mẹo&quot; &quot;file:///etc/passwd&quot; ',
@@ -149,7 +149,7 @@ def test_a_hyperlink_field_outside_https_is_refused(shipped, context, field, ins
                        f"{BODY}, đoạn 1")
 
 
-@pytest.mark.parametrize("field", [_simple_field, _complex_field], ids=["simple", "complex"])
+@pytest.mark.parametrize("field", [simple_field, complex_field], ids=["simple", "complex"])
 @pytest.mark.parametrize("instruction", [
     ' HYPERLINK &quot;https://molisa.gov.vn/&quot; ', ' HYPERLINK &quot;mailto:a@b.vn&quot; ',
     ' HYPERLINK \\l &quot;_Toc123&quot; ',
@@ -186,7 +186,7 @@ def test_the_shipped_template_breaks_no_package_rule(shipped):
 
 
 def test_a_dangerous_field_is_refused_by_the_engine_too(shipped, context):
-    refused_everywhere(edit_docx(shipped, _complex_field(' INCLUDETEXT "c:\\\\x.docx" ')),
+    refused_everywhere(edit_docx(shipped, complex_field(' INCLUDETEXT "c:\\\\x.docx" ')),
                        context, "dangerous_field", f"{BODY}, đoạn 1")
 
 
