@@ -7,6 +7,7 @@ the pipeline calls.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -23,8 +24,7 @@ _PLAIN_TYPES = (bool, int, float, Decimal, date, type(None))
 # Bidirectional controls (embeddings, overrides, isolates, marks): invisible, they reorder the
 # text around them, so a figure or a name could read differently from what was typed
 # ("Trojan Source", CVE-2021-42574). Unicode's list: https://www.unicode.org/reports/tr9/.
-_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-                                        "\u200e\u200f\u061c"))
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
 
 def sanitize(value):
@@ -48,9 +48,9 @@ def sanitize(value):
 
 
 def _clean_text(text: str) -> str:
-    if text.isascii():  # the common case: neither illegal nor bidi characters need a search
-        return strip_xml_illegal(text) if not text.isprintable() else text
-    return strip_xml_illegal(text).translate(_BIDI_CONTROLS)
+    if text.isascii():  # the common case: no bidi control, and mostly nothing to search
+        return text if text.isprintable() else strip_xml_illegal(text)
+    return _BIDI_CONTROLS.sub("", strip_xml_illegal(text))
 
 
 def _subclass(value):
