@@ -168,7 +168,7 @@ def test_the_shipped_template_spends_a_small_part_of_each_limit(monkeypatch, sam
     budget = spent[-1]
     steps = template_budget.MAX_STEPS - budget.steps
     output = template_budget.MAX_OUTPUT_CHARS - budget.output
-    assert 100_000 < steps < template_budget.MAX_STEPS // 20
+    assert 100_000 < steps < template_budget.MAX_STEPS // 5
     assert budget.work == template_budget.MAX_WORK  # it builds no text of its own
     assert 4_000_000 < output < template_budget.MAX_OUTPUT_CHARS // 5
 
