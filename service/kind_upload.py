@@ -32,8 +32,9 @@ MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
 TRIAL_WAIT = 60.0
 
 
-def _rejected(message: str, findings: list[dict], status: int = 422) -> ApiError:
-    return ApiError(status, "kind_rejected", message, findings)
+def _rejected(message: str, findings: list[dict], code: str = "kind_rejected") -> ApiError:
+    """422 with the findings; ``code`` is ``template_rejected`` for a template upload."""
+    return ApiError(422, code, message, findings)
 
 
 def _unavailable(e: Exception) -> ApiError:
@@ -41,18 +42,18 @@ def _unavailable(e: Exception) -> ApiError:
                     "thử lại sau.", headers={"Retry-After": "30"})
 
 
-def _check_files(runtime: Runtime, files: dict[str, bytes]) -> str:
+def _check_files(runtime: Runtime, files: dict[str, bytes], code: str) -> str:
     """Load ``files`` as a kind folder and check it against the catalog; its slug."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = extract(files, Path(tmp) / "kind")
         try:
             kind = load_kind(folder)
         except KindError as e:
-            raise _rejected(e.message, [p.as_dict() for p in e.found]) from e
+            raise _rejected(e.message, [p.as_dict() for p in e.found], code) from e
         found = runtime.catalog.check(kind)
     if found:
         raise _rejected(f"Loại báo cáo «{kind.slug}» có {len(found)} lỗi, không dùng được.",
-                        [p.as_dict() for p in found])
+                        [p.as_dict() for p in found], code)
     return kind.slug
 
 
@@ -67,8 +68,8 @@ def accept_bundle(runtime: Runtime, celery: Celery, data: bytes,
         files = unpack(data)
     except ReportError as e:
         raise ApiError.from_report_error(e, 413 if e.code == "too_large" else 422) from e
-    slug = _check_files(runtime, files)
-    return _store_and_try(runtime, celery, slug, files, uploaded_by)
+    slug = _check_files(runtime, files, "kind_rejected")
+    return _store_and_try(runtime, celery, slug, files, uploaded_by, "kind_rejected")
 
 
 def accept_template(runtime: Runtime, celery: Celery, slug: str, data: bytes,
@@ -89,12 +90,12 @@ def accept_template(runtime: Runtime, celery: Celery, slug: str, data: bytes,
     except OSError as e:
         raise _unavailable(e) from e
     files[kind.definition.template] = data
-    _check_files(runtime, files)
-    return _store_and_try(runtime, celery, slug, files, uploaded_by)
+    _check_files(runtime, files, "template_rejected")
+    return _store_and_try(runtime, celery, slug, files, uploaded_by, "template_rejected")
 
 
 def _store_and_try(runtime: Runtime, celery: Celery, slug: str, files: dict[str, bytes],
-                   uploaded_by: str | None) -> tuple[Version, int]:
+                   uploaded_by: str | None, code: str) -> tuple[Version, int]:
     sha = digest(files)
     try:
         version, _new = runtime.kind_versions.add(
@@ -104,7 +105,7 @@ def _store_and_try(runtime: Runtime, celery: Celery, slug: str, files: dict[str,
             runtime.kinds.forget()
             return runtime.kind_versions.get(slug, sha), 201
         if version.state == REJECTED:
-            raise _rejected("Phiên bản này đã bị từ chối khi thử.", version.findings)
+            raise _rejected("Phiên bản này đã bị từ chối khi thử.", version.findings, code)
         send_trial(celery, slug, sha)
     except StoreError as e:
         raise _unavailable(e) from e
@@ -112,11 +113,11 @@ def _store_and_try(runtime: Runtime, celery: Celery, slug: str, files: dict[str,
         raise ApiError(503, "queue_unavailable", "Hàng đợi xử lý tạm thời không hoạt động; phiên "
                        "bản đã lưu và sẽ được thử khi hàng đợi hoạt động lại.",
                        headers={"Retry-After": "30"}) from e
-    return wait_for_trial(runtime, slug, sha, TRIAL_WAIT)
+    return wait_for_trial(runtime, slug, sha, TRIAL_WAIT, code)
 
 
-def wait_for_trial(runtime: Runtime, slug: str, sha: str,
-                   seconds: float) -> tuple[Version, int]:
+def wait_for_trial(runtime: Runtime, slug: str, sha: str, seconds: float,
+                   code: str = "kind_rejected") -> tuple[Version, int]:
     """The version once its trial ends (or ``seconds`` pass): 201, 202, or ``ApiError`` 422."""
     def checking() -> bool:
         current = runtime.kind_versions.get(slug, sha)
@@ -128,5 +129,5 @@ def wait_for_trial(runtime: Runtime, slug: str, sha: str,
     runtime.kinds.forget()
     if version.state == REJECTED:
         raise _rejected(f"Phiên bản không dùng được: {len(version.findings)} lỗi khi thử lập "
-                        "báo cáo từ số liệu mẫu.", version.findings)
+                        "báo cáo từ số liệu mẫu.", version.findings, code)
     return version, 201 if version.state == ACCEPTED else 202

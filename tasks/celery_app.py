@@ -10,6 +10,7 @@ from __future__ import annotations
 from celery import Celery, current_app
 from celery.signals import worker_process_init, worker_ready
 
+from tasks.limits import limit_memory
 from tasks.runtime import Runtime
 from tasks.settings import Settings
 
@@ -110,3 +111,5 @@ def _reset_after_fork(**_kwargs) -> None:
     runtime = getattr(current_app, "reportgen", None)
     if runtime is not None:
         runtime.after_fork()
+        # The pool child is where jobs read workbooks and render templates: cap its memory.
+        limit_memory(runtime.settings.worker_memory_mb)

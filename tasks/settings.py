@@ -38,6 +38,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     worker_concurrency: int = 2
+    worker_memory_mb: int = 2048
     max_upload_bytes: int = 20 * 1024 * 1024
     default_province: str = "hoa-binh"
     task_soft_time_limit: int = 240
@@ -160,6 +161,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         host=host,
         port=_int(env, "PORT", 8000),
         worker_concurrency=_int(env, "REPORTGEN_WORKER_CONCURRENCY", 2),
+        worker_memory_mb=_int(env, "REPORTGEN_WORKER_MEMORY_MB", 2048, minimum=0),
         max_upload_bytes=_int(env, "REPORTGEN_MAX_UPLOAD_MB", 20) * 1024 * 1024,
         default_province=env.get("REPORTGEN_DEFAULT_PROVINCE") or "hoa-binh",
         task_soft_time_limit=soft,

@@ -172,11 +172,6 @@ def figure(value) -> str:
     return "-" if value is None else num(value)
 
 
-def qty(n) -> str:
-    """``count`` under the name templates use, leaving Jinja's own ``count`` (length) alone."""
-    return count(n)
-
-
 def _check_date(d) -> date:
     if not isinstance(d, date):
         raise ValueError(f"expected a datetime.date, got {type(d).__name__}: {d!r}")
@@ -206,13 +201,13 @@ def short_date(d) -> str:
     return f"{d.day}/{d.month}/{d.year}"
 
 
-def count(n) -> str:
-    """Format a count before a classifier noun: 1 → "01", 9 → "09", 0 → "0", 5000 → "5.000".
+def qty(n) -> str:
+    """Format a quantity before a classifier noun: 1 → "01", 9 → "09", 0 → "0", 5000 → "5.000".
 
     Whole floats/Decimals are accepted. Raises ValueError for None, bool, text,
     negative or fractional values.
     """
-    number = _whole(n, "count")
+    number = _whole(n, "qty")
     if 1 <= number <= 9:
         return f"0{number}"
     return num(number)
@@ -222,9 +217,9 @@ def approx(quantity, qualifier=None) -> str:
     """Prefix a count with "trên", "gần" or "khoảng": approx(5000, "trên") → "trên 5.000".
 
     ``qualifier`` None or blank means exact (approx(1) → "01"); it is matched ignoring case,
-    spaces and Unicode normalisation. Raises ValueError for an unknown qualifier and as ``count``.
+    spaces and Unicode normalisation. Raises ValueError for an unknown qualifier and as ``qty``.
     """
-    text = count(quantity)
+    text = qty(quantity)
     if qualifier is not None and not isinstance(qualifier, str):
         raise ValueError(f"approx qualifier must be text, got {qualifier!r}")
     key = " ".join(unicodedata.normalize("NFC", qualifier or "").split()).casefold()
@@ -282,21 +277,21 @@ def by_sex(male, female, noun="người") -> str:
     """Format a total split by sex: by_sex(1090, 3410) → "4.500 người (1.090 nam, 3.410 nữ)".
 
     The total is computed; (0, 0) → "0 người" with no split. Numbers are formatted as
-    ``count`` (so 3 → "03"). Raises ValueError as ``count`` or for an empty ``noun``.
+    ``qty`` (so 3 → "03"). Raises ValueError as ``qty`` or for an empty ``noun``.
     """
     men, women = _whole(male, "male count"), _whole(female, "female count")
     if not isinstance(noun, str) or not noun.strip():
         raise ValueError(f"by_sex noun must be non-empty text, got {noun!r}")
-    total = f"{count(men + women)} {noun.strip()}"
+    total = f"{qty(men + women)} {noun.strip()}"
     if men + women == 0:
         return total
-    return f"{total} ({count(men)} nam, {count(women)} nữ)"
+    return f"{total} ({qty(men)} nam, {qty(women)} nữ)"
 
 
 def female_share(male, female, digits=1) -> str:
     """Format the female share of a total as ``percent``: (1090, 3410) → "75,8%".
 
-    (0, 0) → "0%". Raises ValueError as ``count`` for either figure.
+    (0, 0) → "0%". Raises ValueError as ``qty`` for either figure.
     """
     men, women = _whole(male, "male count"), _whole(female, "female count")
     return share(women, men + women, digits)
@@ -319,6 +314,6 @@ def join_names(names) -> str:
 
 FILTERS: dict[str, Callable] = {
     function.__name__: function
-    for function in (num, decimal, percent, share, money, header_date, short_date, count,
-                     approx, unit_nouns, ratio, by_sex, female_share, join_names, figure, qty)
+    for function in (num, decimal, percent, share, money, header_date, short_date, qty,
+                     approx, unit_nouns, ratio, by_sex, female_share, join_names, figure)
 }

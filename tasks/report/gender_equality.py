@@ -8,7 +8,7 @@ already merged from the "Đơn vị" sheet and the activity log (see ``activity_
 from __future__ import annotations
 
 from tasks.report.errors import Problem
-from tasks.report.formatting import approx, count, join_names, unit_nouns
+from tasks.report.formatting import approx, join_names, qty, unit_nouns
 from tasks.report.provinces import ProvinceAtDate
 from tasks.report.validate import Dataset, Record
 
@@ -59,9 +59,9 @@ def activity_sentence(values: dict) -> str:
     participants = values.get("participants") or (male + female)
     if participants:
         who = values.get("target_group") or "người"
-        phrase = f"{kind['connector']} {count(participants)} {who}"
+        phrase = f"{kind['connector']} {qty(participants)} {who}"
         if male or female:
-            phrase += f" ({count(male)} nam, {count(female)} nữ)"
+            phrase += f" ({qty(male)} nam, {qty(female)} nữ)"
         parts.append(phrase)
     return _sentence(" ".join(parts))
 

@@ -28,7 +28,7 @@ RT_OFFICE_DOCUMENT, RT_HEADER, RT_FOOTER = RT + "officeDocument", RT + "header",
 CONTENT_TYPES = "[Content_Types].xml"
 XML_DECLARATION = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 
-# Limits on what a template may expand to (RELIABILITY.md T7/U4); a real template is < 1 MB.
+# Limits on what a template may expand to (zip bombs); a real template is < 1 MB.
 MAX_TOTAL_SIZE = 100 * 1024 * 1024
 MAX_PARTS = 500
 MAX_RATIO = 100
@@ -40,12 +40,14 @@ _REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 @dataclass(frozen=True)
 class Relationship:
-    """One ``<Relationship>``: its id, type, target (resolved to a part name unless external)."""
+    """One ``<Relationship>``: its id, type, target (resolved to a part name unless external)
+    and the target as written (``raw_target``)."""
 
     id: str
     type: str
     target: str
     external: bool
+    raw_target: str
 
 
 @dataclass(frozen=True)
@@ -88,12 +90,12 @@ class Package:
 
 
 def _relationship(element, folder: str) -> Relationship:
-    target = element.get("Target", "")
+    raw = target = element.get("Target", "")
     external = element.get("TargetMode") == "External"
     if not external:
         target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
             posixpath.join(folder, target))
-    return Relationship(element.get("Id", ""), element.get("Type", ""), target, external)
+    return Relationship(element.get("Id", ""), element.get("Type", ""), target, external, raw)
 
 
 def safe_parser() -> etree.XMLParser:

@@ -7,6 +7,7 @@ the pipeline calls.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -20,35 +21,55 @@ __all__ = ["capfirst", "make_environment", "render_docx", "sanitize"]
 
 
 _PLAIN_TYPES = (bool, int, float, Decimal, date, type(None))
+# Bidirectional controls (embeddings, overrides, isolates, marks): invisible, they reorder the
+# text around them, so a figure or a name could read differently from what was typed
+# ("Trojan Source", CVE-2021-42574). Unicode's list: https://www.unicode.org/reports/tr9/.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
 
 def sanitize(value):
-    """A copy of ``value`` holding only plain data, with XML-illegal characters removed.
+    """A copy of ``value`` holding only plain data: dicts with text keys, lists, text without
+    XML-illegal characters or bidirectional controls, numbers, bools, dates, None.
 
-    Raises ``TypeError`` for anything that is not a dict, list, tuple, str, number, bool,
-    date or None: templates must not see objects with methods.
+    Subclasses become their plain base (a str enum its text, an ``OrderedDict`` a dict, an
+    ``IntEnum`` its int; a ``datetime`` stays, being a date). Raises ``TypeError`` for anything
+    else: templates must not see objects with methods of their own.
     """
     kind = type(value)  # exact types first: this runs once per value of a large context
     if kind is str:
-        return strip_xml_illegal(value)
+        return _clean_text(value)
     if kind is dict:
         return {k if type(k) is str else str(k): sanitize(v) for k, v in value.items()}
     if kind is list or kind is tuple:
         return [sanitize(v) for v in value]
-    if kind in _PLAIN_TYPES or isinstance(value, str | dict | list | tuple | _PLAIN_TYPES):
-        return _subclass(value)
-    raise TypeError(f"template context may not hold {type(value).__name__}")
+    if kind in _PLAIN_TYPES:
+        return value
+    return _subclass(value)
+
+
+def _clean_text(text: str) -> str:
+    if text.isascii():  # the common case: no bidi control, and mostly nothing to search
+        return text if text.isprintable() else strip_xml_illegal(text)
+    return _BIDI_CONTROLS.sub("", strip_xml_illegal(text))
 
 
 def _subclass(value):
-    """Subclasses of the plain types (a str enum, an OrderedDict) as their plain base."""
+    """Subclasses of the plain types as their plain base; ``TypeError`` for other objects."""
     if isinstance(value, str):
-        return strip_xml_illegal(str(value))
+        return _clean_text(str.__str__(value))
     if isinstance(value, dict):
         return sanitize(dict(value))
     if isinstance(value, list | tuple):
         return [sanitize(v) for v in value]
-    return value
+    if isinstance(value, int):  # an IntEnum (bool cannot be subclassed)
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, Decimal):
+        return Decimal(value)
+    if isinstance(value, date):
+        return value
+    raise TypeError(f"template context may not hold {type(value).__name__}")
 
 
 def render_docx(template: Path | bytes, context: dict) -> bytes:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tasks.report.formatting import approx, count
+from tasks.report.formatting import approx, qty
 from tasks.report.kind_schema import RuleDef
 from tasks.report.text import name_key
 
@@ -38,9 +38,9 @@ def _participants(rule: RuleDef, values: dict[str, Any], description: str) -> st
     group = values.get("target_group") or ""
     # A target group already named in the description is not named twice.
     who = "người" if not group or _contains(description, group) else group
-    phrase = f"{count(total)} {who}"
+    phrase = f"{qty(total)} {who}"
     if male or female:
-        phrase += f" ({count(male)} nam, {count(female)} nữ)"
+        phrase += f" ({qty(male)} nam, {qty(female)} nữ)"
     if _contains(description, rule.connector):
         # "… cho cán bộ cấp xã cho 150 người" reads twice "cho": say it another way.
         return f", với {phrase} tham gia"

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from jinja2 import nodes
 
-from tasks.report.template_env import MAX_REPEAT_LENGTH
+from tasks.report.template_budget import MAX_STEPS, number
+from tasks.report.template_builtins import MAX_REPEAT
 
 # Attributes that lead out of the data: Python internals, and str.format which reaches
 # attributes by itself ("{0.__class__}").
@@ -64,7 +65,7 @@ def _costly_repeat(node: nodes.Mul) -> bool:
         is_sequence = isinstance(seq, nodes.List | nodes.Tuple) or (
             isinstance(seq, nodes.Const) and isinstance(seq.value, str))
         count = literal_int(times)
-        if is_sequence and count is not None and count > MAX_REPEAT_LENGTH:
+        if is_sequence and count is not None and count > MAX_REPEAT:
             return True
     return False
 
@@ -83,3 +84,49 @@ def literal_int(node: nodes.Node) -> int | None:
         if 0 <= right <= MAX_LITERAL_EXPONENT and abs(left) <= MAX_LITERAL_BASE:
             return left**right
     return None
+
+
+def costly_loops(tree: nodes.Node) -> list[tuple[nodes.For, int]]:
+    """The loops that, with the loops around them, run more than ``MAX_STEPS`` times whatever
+    the data, and that number; only loops over literal ranges and lists are counted (a loop
+    over data counts once here; the render's budget counts it at run time)."""
+    found: list[tuple[nodes.For, int]] = []
+    _walk_loops(tree, 1, found)
+    return found
+
+
+def _walk_loops(node: nodes.Node, runs: int, found: list) -> None:
+    for child in node.iter_child_nodes():
+        inner = runs
+        if isinstance(child, nodes.For):
+            inner = runs * (_static_length(child.iter) or 1)
+            if inner > MAX_STEPS:
+                found.append((child, inner))
+                continue
+        _walk_loops(child, inner, found)
+
+
+def _static_length(node: nodes.Node) -> int | None:
+    if isinstance(node, nodes.Call) and isinstance(node.node, nodes.ImportedName) and node.args:
+        return _static_length(node.args[0])  # a loop already instrumented by the budget
+    if isinstance(node, nodes.Filter) and node.name in ("list", "sort", "reverse") \
+            and node.node is not None:
+        return _static_length(node.node)
+    if isinstance(node, nodes.List | nodes.Tuple):
+        return len(node.items)
+    if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) \
+            and node.node.name == "range" and not node.kwargs and node.args:
+        bounds = [literal_int(a) for a in node.args]
+        if None not in bounds and len(bounds) <= 3 and (len(bounds) < 3 or bounds[2] != 0):
+            try:
+                return len(range(*bounds))
+            except OverflowError:  # more than the machine can count: far over any limit
+                return MAX_STEPS + 1
+    return None
+
+
+def loop_cost_findings(tree: nodes.Node) -> list[AstFinding]:
+    """``costly_loops`` as findings (code ``too_costly``)."""
+    return [AstFinding("too_costly", f"Các vòng lặp lồng nhau chạy {number(runs)} lần, quá giới "
+                       f"hạn {number(MAX_STEPS)} bước của một báo cáo.")
+            for _loop, runs in costly_loops(tree)]

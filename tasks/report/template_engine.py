@@ -1,11 +1,13 @@
 """Compiled Word templates: docxtpl's preparation done once per template version, then reused.
 
 docxtpl opens the package, cleans each part's XML so Jinja can read it and compiles it on
-every render. ``compile_template`` does that work once — with docxtpl's own functions, so the
-output is docxtpl's — and ``CompiledTemplate.render`` only runs the compiled Jinja code, applies
-docxtpl's post-render fixes and zips the parts (the unchanged ones deflated in advance).
-``load_template`` keeps the compiled templates of this process, keyed by the SHA-256 of the
-file, so each template version is compiled once per worker.
+every render. ``compile_template`` checks the package (``package_rules``), prepares each
+templated part with docxtpl's own functions and compiles it once; ``CompiledTemplate.render``
+only runs the compiled Jinja code under a render budget (``template_budget``), applies
+docxtpl's post-render steps and zips the parts (the unchanged ones deflated in advance).
+``docxtpl_steps`` says exactly how the output compares with docxtpl's and why each step the
+engine skips is exact. ``load_template`` keeps the compiled templates of this process, keyed
+by the SHA-256 of the file, so each template version is compiled once per worker.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import hashlib
 import re
 import threading
 from collections import OrderedDict
-from copy import deepcopy
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,17 +24,14 @@ from docx.opc.oxml import parse_xml, serialize_part_xml
 from docx.oxml.ns import qn
 from lxml import etree
 
-from tasks.report import ooxml
+from tasks.report import docxtpl_steps, ooxml
 from tasks.report.errors import TemplateError
-from tasks.report.template_ast import ast_findings
+from tasks.report.package_rules import package_findings
+from tasks.report.table_grid import grid_may_change
+from tasks.report.template_ast import ast_findings, loop_cost_findings
+from tasks.report.template_budget import RenderBudget
 from tasks.report.template_env import make_environment
-from tasks.report.template_runtime import (
-    OutputBudget,
-    check_well_formed,
-    docxtpl_helper,
-    finish_wordml,
-    translated,
-)
+from tasks.report.template_runtime import check_well_formed, translated
 from tasks.report.zip_writer import ZipEntry, deflate, write_zip
 
 # Deflate level 6 is zlib's (and python-docx's) default; the fixed parts are deflated once,
@@ -41,15 +39,11 @@ from tasks.report.zip_writer import ZipEntry, deflate, write_zip
 STATIC_LEVEL = 6
 RENDERED_LEVEL = 6
 CACHE_SIZE = 16
-_TAGGED = re.compile(r"\{[{%#]|\{_[{%]")
-_PARAGRAPH = re.compile(r"<w:p([ >])")
-# Tags after which docxtpl's fix_tables can change a table's grid: a cell (not a row) that
-# loops, merges or spans. Without them fix_tables only re-parses, so it is skipped.
-_GRID_TAGS = re.compile(r"\{[{%]-?\s*tc\s|\{%-?\s*(?:hm|colspan)\b")
-_FORBIDDEN = {"include_forbidden", "forbidden_access"}
+_TAGGED = ("{{", "{%", "{#", "{_{", "{_%")  # docxtpl's escapes are rewritten too
+_STATIC_CODES = {"include_forbidden": "template_forbidden",
+                 "forbidden_access": "template_forbidden", "too_costly": "template_too_large"}
 _EMPTY_BODY = b"<w:body/>"
 _START_TAG = re.compile(r"<w:body(?: xmlns:\w+=\"[^\"]*\")*>")
-_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -73,11 +67,11 @@ class _Body:
 
 
 def template_sources(package: ooxml.Package) -> dict[str, TemplateSource]:
-    """The Jinja source of each part docxtpl renders, prepared exactly as docxtpl prepares it.
+    """The Jinja source of each part docxtpl renders, prepared as ``docxtpl_steps.prepare``.
 
     Parts without any tag are left out. Raises ``TemplateError`` for a malformed part.
     """
-    helper = docxtpl_helper()
+    helper = docxtpl_steps.helper()
     main = package.main_part()
     found = {main: ("body", helper.xml_to_string(_body(_parse(package, main))))}
     for rel in package.rels(main):
@@ -89,12 +83,8 @@ def template_sources(package: ooxml.Package) -> dict[str, TemplateSource]:
         found[name] = ("core", _text(package, name))
     sources = {}
     for name, (kind, xml) in found.items():
-        if _DOCTYPE.search(package.blobs[name]):
-            raise TemplateError(f"Phần {name} của mẫu có khai báo DOCTYPE.", "template_invalid")
-        source = helper.patch_xml(xml)
-        if kind != "core":  # docxtpl's render_xml_part: one line per paragraph
-            source = _PARAGRAPH.sub(r"\n<w:p\1", source)
-        if _TAGGED.search(source):
+        source = docxtpl_steps.prepare(xml, kind)
+        if any(opener in source for opener in _TAGGED):
             sources[name] = TemplateSource(kind, source)
     return sources
 
@@ -132,13 +122,17 @@ class CompiledTemplate:
         if package.content_type(main) != ooxml.CT_MAIN:
             raise TemplateError("Tệp không phải văn bản Word .docx thường (có thể là .docm "
                                 "chứa macro).", "not_docx")
+        for finding in package_findings(package):
+            where = f"{finding.location}: " if finding.location else ""
+            raise TemplateError(f"Mẫu bị từ chối: {where}{finding.message}", finding.code)
         self._env = make_environment()
         sources = template_sources(package)
-        self._body = self._prepare_body(package, main) if main in sources else None
+        self._body = self._prepare_body(package, main, sources[main].source) \
+            if main in sources else None
         if self._body and self._body.start_tag:  # spliced in w:document: no namespaces needed
             body_source = sources[main].source.replace(self._body.start_tag, "<w:body>", 1)
             sources[main] = TemplateSource("body", body_source)
-        self._parts = {name: (s.kind, self._compile(name, s.source))
+        self._parts = {name: (s.kind, self._compile(name, s))
                        for name, s in sources.items()}
         self._dates = {i.filename: i.date_time for i in package.infos}
         names = sorted(package.names, key=lambda n: n != ooxml.CONTENT_TYPES)  # stable
@@ -146,19 +140,27 @@ class CompiledTemplate:
             n if n in self._parts else deflate(n, package.blobs[n], self._dates[n], STATIC_LEVEL)
             for n in names]
 
-    def _compile(self, name: str, source: str) -> jinja2.Template:
-        with translated(name):
-            tree = self._env.parse(source)
-            for finding in ast_findings(tree):
-                if finding.code in _FORBIDDEN:
-                    raise TemplateError(f"Mẫu báo cáo ({name}) dùng thao tác bị cấm: "
-                                        f"{finding.message}", "template_forbidden")
-            return self._env.from_string(tree)
+    def _compile(self, name: str, part: TemplateSource) -> jinja2.Template:
+        """The compiled part; raises ``TemplateError`` whatever compiling it raised."""
+        try:
+            with translated(name):
+                tree = self._env.parse(part.source)
+                if part.kind != "core":  # docxtpl rewrites its escapes in Word parts only
+                    docxtpl_steps.unescape_braces(tree)
+                for finding in ast_findings(tree) + loop_cost_findings(tree):
+                    raise TemplateError(f"Mẫu báo cáo ({name}): {finding.message}",
+                                        _STATIC_CODES.get(finding.code, "template_forbidden"))
+                return self._env.from_string(tree)
+        except TemplateError:
+            raise
+        except Exception as e:  # a template no compiler step should be able to refuse
+            raise TemplateError(f"Mẫu báo cáo ({name}) không biên dịch được: "
+                                f"{type(e).__name__}: {e}", "template_uncompilable") from e
 
-    def _prepare_body(self, package: ooxml.Package, main: str) -> _Body:
+    def _prepare_body(self, package: ooxml.Package, main: str, source: str) -> _Body:
         document = _parse(package, main)
         body = _body(document)
-        start = _START_TAG.match(docxtpl_helper().xml_to_string(body))
+        start = _START_TAG.match(docxtpl_steps.helper().xml_to_string(body))
         for child in list(body):
             body.remove(child)
         body.attrib.clear()
@@ -166,9 +168,8 @@ class CompiledTemplate:
         if not found:  # docxtpl's patterns also need the usual "w:" prefix
             raise TemplateError("Mẫu không dùng tiền tố w: quen thuộc cho WordprocessingML.",
                                 "template_invalid")
-        text = re.sub(r"<[^>]+>", "", package.blobs[main].decode("utf-8"))
         return _Body(document, start and start.group(), before, after,
-                     bool(_GRID_TAGS.search(text)), b"docPr" in package.blobs[main])
+                     grid_may_change(source), "docPr" in source)
 
     def render(self, context: dict) -> bytes:
         """The .docx for ``context`` (plain data: see ``render.sanitize``).
@@ -176,7 +177,7 @@ class CompiledTemplate:
         Raises ``TemplateError``: ``template_forbidden``, ``template_undefined``,
         ``template_value``, ``template_too_large`` or ``template_xml``.
         """
-        budget = OutputBudget()
+        budget = RenderBudget()
         rendered = {}
         for name, (kind, template) in self._parts.items():
             with translated(name):
@@ -188,30 +189,17 @@ class CompiledTemplate:
 
     def _finish(self, kind: str, xml: str) -> bytes:
         if kind != "core":
-            xml = finish_wordml(xml)
-        if kind == "body" and (self._body.fix_tables or self._body.fix_docpr_ids):
-            return self._fixed_body(xml)
+            xml = docxtpl_steps.finish(xml)
         data = xml.encode("utf-8")
-        check_well_formed(data)
-        if kind == "body":  # python-docx would write the same elements (see the tests)
+        check_well_formed(data)  # docxtpl would repair it with lxml's recover=True
+        if kind == "body" and (self._body.fix_tables or self._body.fix_docpr_ids):
+            return docxtpl_steps.fixed_body(xml, self._body.start_tag, self._body.skeleton,
+                                            self._body.fix_docpr_ids)
+        if kind == "body":  # python-docx would write the same elements (see docxtpl_steps)
             return self._body.before + data + self._body.after
         if kind == "story":  # docxtpl's XmlPart.load drops the declaration; save adds it
             return ooxml.XML_DECLARATION + data
         return data  # footnotes and core.xml keep the declaration they had
-
-    def _fixed_body(self, xml: str) -> bytes:
-        """docxtpl's way when cells loop or merge: parse, fix the grid and ids, serialize."""
-        helper = docxtpl_helper()
-        if self._body.start_tag:
-            xml = self._body.start_tag + xml.removeprefix("<w:body>")
-        check_well_formed(xml.encode("utf-8"))
-        tree = helper.fix_tables(xml)
-        if self._body.fix_docpr_ids:
-            helper.docx_ids_index = 1000  # as docxtpl's render_init
-            helper.fix_docpr_ids(tree)
-        document = deepcopy(self._body.skeleton)
-        document.replace(document.find(qn("w:body")), tree)
-        return serialize_part_xml(document)
 
 
 def compile_template(data: bytes) -> CompiledTemplate:

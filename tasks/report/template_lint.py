@@ -14,12 +14,15 @@ import re
 from collections.abc import Iterable
 
 import jinja2
-from jinja2 import meta
+from jinja2 import meta, nodes
 from lxml import etree
 
 from tasks.report import ooxml
 from tasks.report.errors import TemplateError
-from tasks.report.tag_rules import LintFinding, check_tags
+from tasks.report.package_rules import STORY_TYPES, package_findings
+from tasks.report.tag_rules import LintFinding, check_tags, keyword
+from tasks.report.template_ast import costly_loops
+from tasks.report.template_budget import MAX_STEPS, number
 from tasks.report.template_engine import template_sources
 from tasks.report.template_env import make_environment
 from tasks.report.template_structure import structure_problems
@@ -28,12 +31,6 @@ from tasks.report.template_tags import PartTags, Tag, core_tags, wordml_tags
 __all__ = ["LintFinding", "format_lint", "lint_template"]
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
-_DANGEROUS_FIELD = re.compile(r"^\s*(DDEAUTO|DDE|INCLUDETEXT|INCLUDEPICTURE|INCLUDE|IMPORT|LINK)\b",
-                              re.IGNORECASE)
-_STORY_TYPES = (ooxml.CT_MAIN, ooxml.CT_HEADER, ooxml.CT_FOOTER, ooxml.CT_FOOTNOTES,
-                ooxml.CT_ENDNOTES, ooxml.CT_COMMENTS)
-_ACTIVE_RELS = ("/oleObject", "/control", "/activeXControlBinary")
 _STOPS = {"jinja_syntax", "unbalanced_block", "split_tag"}
 
 
@@ -55,83 +52,14 @@ def lint_template(data: bytes, allowed: Iterable[str] | None = None) -> list[Lin
         package = ooxml.read_package(data)
     except TemplateError as e:
         return [LintFinding(e.code, e.message, "")]
-    found = [LintFinding("doctype", "Phần này có khai báo DOCTYPE/ENTITY (không bao giờ cần "
-                                    "trong Word, có thể dùng để tấn công).", name)
-             for name, blob in package.blobs.items() if _DOCTYPE.search(blob)]
-    if found:
-        return found  # no part is parsed while one may hold an entity bomb
-    found = _main_part(package)
-    if any(f.code in ("not_docx", "macro") for f in found):
-        return found
-    found += _active_content(package) + _external_links(package)
+    found = package_findings(package)
+    if any(f.code in ("doctype", "not_docx", "macro") for f in found):
+        return found  # nothing more is parsed from a part that may hold an entity bomb
     try:
         found += _content(package, None if allowed is None else set(allowed))
     except TemplateError as e:
         found.append(LintFinding(e.code, e.message, ""))
     return found
-
-
-def _main_part(package: ooxml.Package) -> list[LintFinding]:
-    try:
-        main = package.main_part()
-    except TemplateError as e:
-        return [LintFinding("not_docx", e.message, "")]
-    content_type = package.content_type(main) or ""
-    found = [LintFinding("macro", "Phần chứa mã macro (VBA); mẫu phải là .docx không macro.",
-                         name) for name in package.names
-             if name.lower().endswith(("vbaproject.bin", "vbadata.xml"))]
-    if "macroEnabled" in content_type:
-        found.insert(0, LintFinding("macro", "Tệp là văn bản có macro (.docm); hãy lưu lại "
-                                             "thành .docx.", main))
-    elif content_type != ooxml.CT_MAIN:
-        found.insert(0, LintFinding("not_docx", f"Phần chính có kiểu «{content_type}», không "
-                                                "phải văn bản .docx (mẫu .dotx?).", main))
-    return found
-
-
-def _active_content(package: ooxml.Package) -> list[LintFinding]:
-    found = [LintFinding("active_content", "Tệp chứa điều khiển ActiveX hoặc đối tượng OLE "
-                                           "nhúng; hãy xóa chúng khỏi mẫu.", name)
-             for name in package.names
-             if name.lower().startswith("word/activex/")
-             or (name.lower().startswith("word/embeddings/") and name.lower().endswith(".bin"))]
-    listed = {f.location for f in found}
-    for name in _rels_owners(package):
-        found += [LintFinding("active_content", f"Liên kết tới đối tượng nhúng «{rel.target}».",
-                              _rels_name(name))
-                  for rel in package.rels(name)
-                  if rel.type.endswith(_ACTIVE_RELS) and rel.target not in listed]
-    return found
-
-
-def _external_links(package: ooxml.Package) -> list[LintFinding]:
-    found = []
-    for name in _rels_owners(package):
-        for rel in package.rels(name):
-            hyperlink = rel.type.endswith("/hyperlink")
-            safe = hyperlink and rel.target.lower().startswith(("https:", "mailto:"))
-            if rel.external and not safe:
-                kind = rel.type.rsplit("/", 1)[-1]
-                found.append(LintFinding(
-                    "external_link", f"Liên kết ra ngoài tệp ({kind}) tới «{rel.target}»; chỉ "
-                    "cho phép siêu liên kết https: và mailto:.", _rels_name(name)))
-    return found
-
-
-def _rels_owners(package: ooxml.Package) -> list[str]:
-    """The parts (package: "") that have a relationships part."""
-    owners = []
-    for name in package.names:
-        folder, base = name.rsplit("/", 1) if "/" in name else ("", name)
-        if base.endswith(".rels") and folder.endswith("_rels"):
-            parent = folder[: -len("_rels")].rstrip("/")
-            owners.append(f"{parent}/{base[:-5]}" if parent else base[:-5])
-    return owners
-
-
-def _rels_name(owner: str) -> str:
-    folder, _, base = owner.rpartition("/")
-    return f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
 
 
 def _content(package: ooxml.Package, allowed: set[str] | None) -> list[LintFinding]:
@@ -140,7 +68,7 @@ def _content(package: ooxml.Package, allowed: set[str] | None) -> list[LintFindi
     found = []
     for name in package.names:
         content_type = package.content_type(name)
-        if content_type in _STORY_TYPES:
+        if content_type in STORY_TYPES:
             tags = wordml_tags(name, _parse(package, name))
         elif content_type == ooxml.CT_CORE:
             tags = core_tags(name, _parse(package, name))
@@ -168,18 +96,11 @@ def _parse(package: ooxml.Package, name: str) -> etree._Element:
 
 
 def _fields(tags: PartTags) -> list[LintFinding]:
-    found = []
-    for location, instruction in tags.fields:
-        if "{{" in instruction or "{%" in instruction:
-            found.append(LintFinding("tag_in_field", f"Thẻ nằm trong mã trường (field code) "
-                                     f"«{instruction.strip()}»; dữ liệu sẽ thành lệnh của Word.",
-                                     location))
-        dangerous = _DANGEROUS_FIELD.match(instruction)
-        if dangerous:
-            found.append(LintFinding("dangerous_field", f"Trường {dangerous.group(1).upper()} "
-                                     "đọc dữ liệu hoặc chạy lệnh ngoài tệp; hãy xóa trường này.",
-                                     location))
-    return found
+    """Tags inside field codes (what a field may reach is ``package_rules``' concern)."""
+    return [LintFinding("tag_in_field", f"Thẻ nằm trong mã trường (field code) "
+                        f"«{instruction.strip()}»; dữ liệu sẽ thành lệnh của Word.", location)
+            for location, instruction in tags.fields
+            if "{{" in instruction or "{%" in instruction]
 
 
 def _broken(tags: PartTags) -> list[LintFinding]:
@@ -191,23 +112,43 @@ def _broken(tags: PartTags) -> list[LintFinding]:
 
 def _whole_part(name: str, source: str, env: jinja2.Environment, allowed: set[str] | None,
                 names: dict[str, str], tags: list[Tag]) -> list[LintFinding]:
-    """What only the whole part shows: syntax across tags, names the data lacks."""
+    """What only the whole part shows: syntax across tags, loops nested into a runaway, names
+    the data lacks."""
     try:
         tree = env.parse(source)
+        loops = _costly_loops(name, tree, tags)
         env.compile(tree)
     except jinja2.TemplateSyntaxError as e:
         line = source.splitlines()[e.lineno - 1] if e.lineno else ""
         near = re.sub(r"<[^>]+>", "", line).strip()[:80]
         return [LintFinding("jinja_syntax", f"Sai cú pháp: {e.message} (gần «{near}»).", name)]
-    except RecursionError:
-        return [LintFinding("too_costly", "Các khối lồng nhau quá sâu.", name)]
-    found = _structure(name, source, tags)
+    except (RecursionError, SyntaxError, MemoryError) as e:  # Python's compiler gave up
+        return [LintFinding("too_costly", f"Các khối lồng nhau quá sâu ({type(e).__name__}).",
+                            name)]
+    except Exception as e:  # the lint never raises for a bad file, whatever it holds
+        return [LintFinding("jinja_syntax", f"Không biên dịch được phần này: "
+                            f"{type(e).__name__}: {e}", name)]
+    found = loops + _structure(name, source, tags)
     if allowed is None:
         return found
     unknown = sorted(meta.find_undeclared_variables(tree) - allowed)
     return found + [LintFinding("unknown_variable", f"Biến «{n}» không có trong dữ liệu của loại "
                                 f"báo cáo này{_suggestion(n, allowed)}.", names.get(n, name))
                     for n in unknown]
+
+
+def _costly_loops(name: str, tree: nodes.Template, tags: list[Tag]) -> list[LintFinding]:
+    """Loops over literal ranges nested beyond the render's budget, at the tag of the loop."""
+    loops = list(tree.find_all(nodes.For))
+    for_tags = [t for t in tags if keyword(t) == "for"]  # the same loops, in the same order
+    found = []
+    for loop, runs in costly_loops(tree):
+        index = loops.index(loop)
+        location = for_tags[index].location if index < len(for_tags) else name
+        found.append(LintFinding("too_costly", f"Các vòng lặp lồng nhau tới thẻ này chạy "
+                                 f"{number(runs)} lần, quá giới hạn {number(MAX_STEPS)} bước của "
+                                 "một báo cáo.", location))
+    return found
 
 
 def _structure(name: str, source: str, tags: list[Tag]) -> list[LintFinding]:

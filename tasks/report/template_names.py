@@ -13,7 +13,8 @@ from tasks.report.template_env import make_environment
 
 
 def used_names(data: bytes) -> list[tuple[str, str]]:
-    """(part, name) for each top-level name a part of the .docx ``data`` uses, sorted.
+    """(part, name) for each top-level name a part of the .docx ``data`` reads from its
+    context (the sandbox's own globals, such as ``range``, left out), sorted.
 
     Raises ``TemplateError`` for a file that is not a usable .docx or a part Jinja cannot
     parse (``template_syntax``).
@@ -26,5 +27,5 @@ def used_names(data: bytes) -> list[tuple[str, str]]:
         except jinja2.TemplateSyntaxError as e:  # an unknown filter is one too
             raise TemplateError(f"Mẫu báo cáo ({part}) sai cú pháp ở dòng {e.lineno}: "
                                 f"{e.message}", "template_syntax") from e
-        found.update((part, name) for name in names)
+        found.update((part, name) for name in names if name not in env.globals)
     return sorted(found)

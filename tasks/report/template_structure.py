@@ -17,7 +17,7 @@ from tasks.report.template_tags import TAG
 BLOCK_OPENERS = {"if", "for", "with", "filter", "macro", "call", "autoescape", "block", "raw"}
 # Markup is matched before text: an element's start tag may hold Jinja in an attribute value
 # (docxtpl's {% vm %} does), which then stays part of the element.
-_TOKEN = re.compile(r"<(/?)([\w:.-]+)(?:\"[^\"]*\"|'[^']*'|[^'\">])*?(/?)>|<[?!][^>]*>|"
+TOKEN = re.compile(r"<(/?)([\w:.-]+)(?:\"[^\"]*\"|'[^']*'|[^'\">])*?(/?)>|<[?!][^>]*>|"
                     + TAG.pattern, re.DOTALL)
 _KEYWORD = re.compile(r"\{%[-+]?\s*(\w+)")
 
@@ -37,7 +37,7 @@ def structure_problems(source: str) -> list[StructureProblem]:
     blocks: list[tuple[str, tuple[str, ...]]] = []
     seen: dict[str, int] = {}
     problems = []
-    for token in _TOKEN.finditer(source):
+    for token in TOKEN.finditer(source):
         text = token.group()
         if text.startswith("<"):
             if not _follow_element(token, elements):
@@ -63,15 +63,27 @@ def _follow_element(token: re.Match, elements: list[str]) -> bool:
     return False
 
 
-def _follow_block(tag: str, elements: list[str], blocks: list) -> str | None:
+def block_keyword(tag: str) -> str | None:
+    """What a tag does to Jinja's blocks: "open", "branch" (elif/else), "end", or None."""
     match = _KEYWORD.match(tag)
     word = match.group(1) if match else None
     if word in BLOCK_OPENERS or (word == "set" and "=" not in tag):
-        blocks.append((word, tuple(elements)))
-    elif word in ("elif", "else") and blocks:
+        return "open"
+    if word in ("elif", "else"):
+        return "branch"
+    if word and word.startswith("end"):
+        return "end"
+    return None
+
+
+def _follow_block(tag: str, elements: list[str], blocks: list) -> str | None:
+    kind = block_keyword(tag)
+    if kind == "open":
+        blocks.append((tag, tuple(elements)))
+    elif kind == "branch" and blocks:
         if tuple(elements) != blocks[-1][1]:
             return "nhánh trước thẻ này mở phần tử Word mà không đóng"
-    elif word and word.startswith("end") and blocks:
+    elif kind == "end" and blocks:
         _, opened = blocks.pop()
         if tuple(elements) != opened:
             return "khối kết thúc ở thẻ này không khép kín các phần tử Word nó mở"

@@ -99,7 +99,7 @@ def test_t1_a_template_reaching_python_internals_is_refused_and_runs_nothing(sta
     response = upload(stack, edited_template("{{ report.closing }}", payload))
     assert response.status_code == 422
     error = response.get_json()["error"]
-    assert error["code"] == "kind_rejected"
+    assert error["code"] == "template_rejected"
     assert any(d["code"] == "forbidden_access" for d in error["details"]), error
     assert not canary.exists()
     listed = versions(stack)

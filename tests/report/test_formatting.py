@@ -61,7 +61,7 @@ def test_output_ignores_caller_decimal_context():
         assert f.money(361_456_000) == "361.456.000 đồng"
 
 
-@pytest.mark.parametrize("func", [f.num, f.decimal, f.percent, f.money, f.count, f.approx])
+@pytest.mark.parametrize("func", [f.num, f.decimal, f.percent, f.money, f.qty, f.approx])
 @pytest.mark.parametrize("bad", NOT_NUMBERS)
 def test_single_number_filters_reject_non_numbers(func, bad):
     with pytest.raises(ValueError):
@@ -152,16 +152,16 @@ def test_dates_reject_non_dates(func, bad):
     (0, "0"), (1, "01"), (2, "02"), (9, "09"), (10, "10"), (34, "34"), (384, "384"),
     (5000, "5.000"), (1_234_567_890, "1.234.567.890"), (2.0, "02"), (Decimal("34"), "34"),
 ])
-def test_count(n, expected):
-    assert f.count(n) == expected
+def test_qty(n, expected):
+    assert f.qty(n) == expected
 
 
 @pytest.mark.parametrize("n, message", [
     (-1, "negative"), (1.5, "whole"), (Decimal("-0.5"), "negative"), (None, "missing"),
 ])
-def test_count_rejects(n, message):
+def test_qty_rejects(n, message):
     with pytest.raises(ValueError, match=message):
-        f.count(n)
+        f.qty(n)
 
 
 @pytest.mark.parametrize("quantity, qualifier, expected", [
@@ -247,9 +247,9 @@ def test_join_names(names, expected):
 
 
 def test_filters_registry_holds_every_public_function_by_name():
-    expected = {"figure", "qty", "num", "decimal", "percent", "share", "money", "header_date",
-                "short_date",
-                "count", "approx", "unit_nouns", "ratio", "by_sex", "female_share", "join_names"}
+    expected = {"num", "decimal", "percent", "share", "money", "header_date", "short_date",
+                "qty", "approx", "unit_nouns", "ratio", "by_sex", "female_share", "join_names",
+                "figure"}
     assert set(f.FILTERS) == expected
     assert all(f.FILTERS[name] is getattr(f, name) for name in expected)
 

@@ -22,7 +22,7 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from lxml import etree
 
-from tasks.report import ooxml, template_runtime
+from tasks.report import ooxml, template_budget
 from tasks.report.context import ReportOptions
 from tasks.report.errors import TemplateError
 from tasks.report.kinds import Catalog
@@ -250,9 +250,10 @@ def test_environment_is_strict_immutable_sandbox_without_loader():
         env.from_string("{% set xs = [1] %}{{ xs.append(2) }}").render()
 
 
-def test_our_count_filter_replaces_jinjas():
-    # Jinja's built-in count is len(); ours zero-pads a counting number.
-    assert make_environment().from_string("{{ 5|count }} {{ 34|count }}").render() == "05 34"
+def test_qty_pads_a_quantity_and_jinjas_count_stays_len():
+    env = make_environment()
+    assert env.from_string("{{ 5|qty }} {{ 34|qty }}").render() == "05 34"
+    assert env.from_string("{{ ['a', 'b', 'c']|count }}").render() == "3"
 
 
 def test_capfirst_filter():
@@ -405,17 +406,17 @@ def test_costly_operators_stop_at_render(payload, sample_context):
 
 
 def test_output_is_capped(sample_context, monkeypatch):
-    monkeypatch.setattr(template_runtime, "MAX_OUTPUT_CHARS", 2_000_000)
-    loops = ("{% for i in range(100000) %}{% for j in range(100000) %}xxxxxxxxxx"
-             "{% endfor %}{% endfor %}")
-    template = edit_docx(TEMPLATE.read_bytes(), {"word/document.xml": first_paragraph(loops)})
+    monkeypatch.setattr(template_budget, "MAX_OUTPUT_CHARS", 2_000_000)
+    loop = "{% for i in range(100000) %}" + "x" * 100 + "{% endfor %}"  # 10 million characters
+    template = edit_docx(TEMPLATE.read_bytes(), {"word/document.xml": first_paragraph(loop)})
     with pytest.raises(TemplateError) as e:
         render_docx(template, sample_context)
     assert e.value.code == "template_too_large"
+    assert "2 triệu ký tự" in e.value.message
 
 
 def test_default_output_cap_is_50_mb():
-    assert template_runtime.MAX_OUTPUT_CHARS == 50_000_000
+    assert template_budget.MAX_OUTPUT_CHARS == 50_000_000
 
 
 def test_unclosed_block_is_a_syntax_error(sample_context):
