@@ -10,15 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from tasks.report.clock import VIETNAM, now_in_vietnam
 from tasks.report.conformance import ConformanceError, Expected, check_document
 from tasks.report.context import ReportOptions, common_context, dated_inside
 from tasks.report.errors import DataError, Problem, ReportError, TemplateError
 from tasks.report.figures import compute_figures, coverage
 from tasks.report.kinds import Campaign, Catalog, ReportKind
 from tasks.report.period import ReportingPeriod, parse_period
+from tasks.report.properties import core_xml
 from tasks.report.provinces import Agency, ProvinceAtDate, ProvinceProfile
 from tasks.report.render import render_docx
 from tasks.report.sheets import Workbook
@@ -209,6 +211,15 @@ def build_context(resolved: ResolvedRequest, examined: Examined) -> dict:
     return context
 
 
+def _properties(resolved: ResolvedRequest, context: dict) -> bytes:
+    """The report's own document properties: its title, the issuing agency, its date (the
+    report date at the start of the working day in Vietnam, else now)."""
+    day = resolved.options.report_date
+    when = datetime.combine(day, time(8), VIETNAM) if day else now_in_vietnam()
+    properties = context["doc"]["properties"]
+    return core_xml(properties["title"], properties["subject"], properties["author"], when)
+
+
 def compile_report(
     catalog: Catalog, request: ReportRequest, data: bytes,
     progress: Progress = _ignore, template: Path | bytes | None = None,
@@ -227,7 +238,8 @@ def compile_report(
         raise DataError(examined.problems)
     context = build_context(resolved, examined)
     progress("rendering", 70)
-    document = render_docx(template or resolved.kind.template_path, context)
+    document = render_docx(template or resolved.kind.template_path, context,
+                           _properties(resolved, context))
     progress("checking", 85)
     expected = Expected.of(resolved.period, resolved.options.report_date)
     try:

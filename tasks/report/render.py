@@ -72,8 +72,10 @@ def _subclass(value):
     raise TypeError(f"template context may not hold {type(value).__name__}")
 
 
-def render_docx(template: Path | bytes, context: dict) -> bytes:
+def render_docx(template: Path | bytes, context: dict, core: bytes | None = None) -> bytes:
     """Render ``template`` (a path or the .docx bytes) with ``context``; return the .docx bytes.
+
+    ``core`` replaces the template's document properties (see ``properties.core_xml``).
 
     Raises ``TemplateError`` naming the cause and the part of the template: syntax
     (``template_syntax``), an undefined name (``template_undefined``), what the sandbox forbids
@@ -84,4 +86,4 @@ def render_docx(template: Path | bytes, context: dict) -> bytes:
         plain = sanitize(context)
     except TypeError as e:
         raise TemplateError(f"Dữ liệu đưa vào mẫu không hợp lệ: {e}", "template_value") from e
-    return load_template(template).render(plain)
+    return load_template(template).render(plain, core)

@@ -136,8 +136,11 @@ class CompiledTemplate:
                        for name, s in sources.items()}
         self._dates = {i.filename: i.date_time for i in package.infos}
         names = sorted(package.names, key=lambda n: n != ooxml.CONTENT_TYPES)  # stable
+        # The properties part is written per render when the caller gives the report's own.
+        self._core_parts = {n: package.blobs[n] for n in package.of_type(ooxml.CT_CORE)}
         self._entries: list[ZipEntry | str] = [
-            n if n in self._parts else deflate(n, package.blobs[n], self._dates[n], STATIC_LEVEL)
+            n if n in self._parts or n in self._core_parts
+            else deflate(n, package.blobs[n], self._dates[n], STATIC_LEVEL)
             for n in names]
 
     def _compile(self, name: str, part: TemplateSource) -> jinja2.Template:
@@ -171,17 +174,22 @@ class CompiledTemplate:
         return _Body(document, start and start.group(), before, after,
                      grid_may_change(source), "docPr" in source)
 
-    def render(self, context: dict) -> bytes:
+    def render(self, context: dict, core: bytes | None = None) -> bytes:
         """The .docx for ``context`` (plain data: see ``render.sanitize``).
 
-        Raises ``TemplateError``: ``template_forbidden``, ``template_undefined``,
-        ``template_value``, ``template_too_large`` or ``template_xml``.
+        ``core``, when given, is the document-properties part (``docProps/core.xml``) to
+        write instead of the template's: an issued report carries its own title, author and
+        dates, never those of whoever made the template. Raises ``TemplateError``:
+        ``template_forbidden``, ``template_undefined``, ``template_value``,
+        ``template_too_large`` or ``template_xml``.
         """
         budget = RenderBudget()
         rendered = {}
         for name, (kind, template) in self._parts.items():
             with translated(name):
                 rendered[name] = self._finish(kind, budget.render(template, context))
+        for name, blob in self._core_parts.items():
+            rendered[name] = core if core is not None else rendered.get(name, blob)
         return write_zip(
             e if isinstance(e, ZipEntry) else deflate(e, rendered[e], self._dates[e],
                                                       RENDERED_LEVEL)

@@ -115,10 +115,13 @@ def test_the_title_breaks_between_phrases_never_inside_a_word(catalog):
 
 
 def test_the_document_properties_are_the_reports(catalog):
-    props = docx.Document(io.BytesIO(render(catalog).document)).core_properties
+    report = render(catalog, report_date=date(2023, 12, 18))
+    props = docx.Document(io.BytesIO(report.document)).core_properties
     assert props.title.startswith("Báo cáo Kết quả Tháng hành động")
-    assert props.author == "Sở Lao động - Thương binh và Xã hội tỉnh Hòa Bình"
-    assert "(mẫu)" not in props.title and "reportgen" not in (props.author + props.keywords)
+    assert props.author == props.last_modified_by == \
+        "Sở Lao động - Thương binh và Xã hội tỉnh Hòa Bình"
+    assert (props.created.date(), props.modified.date()) == (date(2023, 12, 18),) * 2
+    assert "(mẫu)" not in props.title and "python-docx" not in props.comments
 
 
 RULE = {"verb": "Tổ chức", "noun": "lễ", "connector": "cho", "code": "launch", "label": "x"}
