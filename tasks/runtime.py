@@ -12,9 +12,12 @@ from tasks.events import JobEvents
 from tasks.report.kinds import Catalog
 from tasks.settings import Settings
 from tasks.store.accounts import Accounts
+from tasks.store.audit import AuditLog
+from tasks.store.callbacks import Callbacks
 from tasks.store.files import FileStore
 from tasks.store.jobs import JobStore
 from tasks.store.records import make_engine
+from tasks.store.renditions import Renditions
 from tasks.store.s3 import S3FileStore
 from tasks.store.templates import TemplateStore
 
@@ -43,6 +46,21 @@ class Runtime:
     def accounts(self) -> Accounts:
         """Users and API tokens, in the job database (on the same engine)."""
         return Accounts(self.jobs.engine)
+
+    @cached_property
+    def audit(self) -> AuditLog:
+        """The audit log: ``runtime.audit.record(actor, action, target, details)``."""
+        return AuditLog(self.jobs.engine)
+
+    @cached_property
+    def renditions(self) -> Renditions:
+        """PDF renditions of documents, and their previews."""
+        return Renditions(self.jobs)
+
+    @cached_property
+    def callbacks(self) -> Callbacks:
+        """Delivery state of job callbacks (webhooks)."""
+        return Callbacks(self.jobs)
 
     @cached_property
     def events(self) -> JobEvents | None:
