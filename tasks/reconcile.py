@@ -17,6 +17,7 @@ from redis.exceptions import RedisError
 
 from tasks.celery_app import QUEUE, enqueue
 from tasks.runtime import Runtime
+from tasks.webhooks import resend_due
 
 log = logging.getLogger(__name__)
 
@@ -73,4 +74,4 @@ def reconcile(runtime: Runtime, app: Celery) -> dict:
     sent = enqueue(app, runtime, resend) if resend else 0
     if resend or failed:
         log.info("reconciler: re-sent %d job(s), failed %d", sent, failed)
-    return {"resent": sent, "failed": failed}
+    return {"resent": sent, "failed": failed, "callbacks": resend_due(runtime, app)}

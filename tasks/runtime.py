@@ -6,9 +6,11 @@ opens its own database connections.
 
 from __future__ import annotations
 
+import atexit
 from functools import cached_property
 
 from tasks.events import JobEvents
+from tasks.pdf.office import OfficeConverter
 from tasks.report.kinds import Catalog
 from tasks.settings import Settings
 from tasks.store.accounts import Accounts
@@ -70,6 +72,15 @@ class Runtime:
     @cached_property
     def templates(self) -> TemplateStore:
         return TemplateStore(self.jobs, self.files)
+
+    @cached_property
+    def converter(self) -> OfficeConverter:
+        """This process's warm LibreOffice, started on its first conversion."""
+        s = self.settings
+        converter = OfficeConverter(s.office_path, s.office_python, s.pdf_timeout,
+                                    s.pdf_restart_after)
+        atexit.register(converter.close)
+        return converter
 
     @cached_property
     def catalog(self) -> Catalog:

@@ -36,6 +36,15 @@ def preview_key(job_id: str, page: int) -> str:
     return f"previews/{job_id}-{page}.png"
 
 
+def rendition_keys(renditions: Renditions, job_id: str) -> list[str]:
+    """The stored files of a job's rendition: its PDF and every page preview."""
+    rendition = renditions.get(job_id)
+    if rendition is None or rendition.pdf_key is None:
+        return []
+    pages = range(1, (rendition.pages or 0) + 1)
+    return [rendition.pdf_key, *(preview_key(job_id, n) for n in pages)]
+
+
 class Rendition(Base):
     """The PDF of one job's document, and its pages as PNG previews."""
 
