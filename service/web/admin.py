@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import render_template, request
 
 from service.access import current_principal
+from service.audit import audit
 from service.downloads import runtime
 from service.errors import ApiError
 from service.template_upload import accept_template
@@ -34,6 +35,7 @@ def admin_templates():
             try:
                 accepted = accept_template(runtime(), form.template.data,
                                            form.file.data.read(), principal.user)
+                audit("template.upload", accepted.slug, {"sha256": accepted.sha256})
             except ApiError as e:
                 failure, status = e, e.status
         else:
