@@ -93,6 +93,21 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def descendants(pid: int) -> list[int]:
+    """Every live descendant of ``pid`` (Linux ``/proc``), children first."""
+    found, queue = [], [pid]
+    while queue:
+        parent = queue.pop(0)
+        for children in Path(f"/proc/{parent}/task").glob("*/children"):
+            try:
+                kids = [int(k) for k in children.read_text().split()]
+            except (OSError, ValueError):
+                continue
+            found += kids
+            queue += kids
+    return found
+
+
 def _die_with_parent() -> None:
     # Runs in the child between fork and exec: SIGTERM it when this process dies, so a
     # killed worker never leaves a LibreOffice behind (unoserver passes SIGTERM on to it).
@@ -124,6 +139,7 @@ class OfficeConverter:
         self.process: subprocess.Popen | None = None
         self.conversions = 0  # since the current LibreOffice started
         self.starts = 0
+        self.ready = False  # the current LibreOffice has answered
         self._folder: Path | None = None
         self._port = 0
 
@@ -137,7 +153,7 @@ class OfficeConverter:
 
     @property
     def folder(self) -> Path:
-        """The converter's private folder: LibreOffice profile, pid file, log."""
+        """The converter's private folder: LibreOffice profile and log."""
         if self._folder is None:
             self._folder = Path(tempfile.mkdtemp(prefix="reportgen-office-"))
         return self._folder
@@ -153,14 +169,13 @@ class OfficeConverter:
                    "--interface", "127.0.0.1", "--port", str(self._port),
                    "--uno-port", str(uno_port), "--executable", office.soffice,
                    "--user-installation", str(self.folder / "profile"),
-                   "--libreoffice-pid-file", str(self.folder / "soffice.pid"),
                    "--conversion-timeout", str(int(self.timeout))]
-        (self.folder / "soffice.pid").unlink(missing_ok=True)
         with (self.folder / "unoserver.log").open("ab") as out:
             self.process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
                                             stdin=subprocess.DEVNULL,
                                             preexec_fn=_die_with_parent)
         self.conversions = 0
+        self.ready = False
         self.starts += 1
         log.info("started LibreOffice listener (unoserver pid %d)", self.process.pid)
 
@@ -168,18 +183,17 @@ class OfficeConverter:
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
-    def _soffice_pid(self) -> int | None:
-        try:
-            return int((self.folder / "soffice.pid").read_text().strip())
-        except (OSError, ValueError):
-            return None
+    def office_pids(self) -> list[int]:
+        """The processes of the running LibreOffice (its launcher and soffice.bin)."""
+        return descendants(self.process.pid) if self.running else []
 
     def stop(self, grace: float = 10.0) -> None:
-        """Stop the listener and its LibreOffice: SIGTERM, then SIGKILL after ``grace`` s."""
+        """Stop the listener and its LibreOffice: SIGTERM, then SIGKILL after ``grace`` s
+        to whatever of them is left (a hung LibreOffice ignores SIGTERM)."""
         process, self.process = self.process, None
-        if process is None or self._folder is None:
+        if process is None:
             return
-        office_pid = self._soffice_pid()
+        office = descendants(process.pid)  # before anything exits and is reparented
         if process.poll() is None:
             process.terminate()  # unoserver passes it on to LibreOffice
             try:
@@ -187,9 +201,9 @@ class OfficeConverter:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-        if office_pid is not None:
+        for pid in office:
             with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(office_pid, signal.SIGKILL)
+                os.kill(pid, signal.SIGKILL)
 
     def close(self) -> None:
         """Stop the listener and delete its folder."""
@@ -215,6 +229,8 @@ class OfficeConverter:
         not answer within ``timeout`` seconds.
         """
         self.start()
+        if self.ready:
+            return
         deadline = time.monotonic() + timeout
         while True:
             if not self.running:
@@ -235,6 +251,7 @@ class OfficeConverter:
                 self.stop()
                 raise PdfError("pdf_unavailable", f"unoserver API {info.get('api')} không "
                                f"khớp bản {API_VERSION} mà reportgen dùng.")
+            self.ready = True
             return
 
     # -- conversion -------------------------------------------------------------------------
