@@ -96,3 +96,19 @@ def snapshot(runtime) -> tuple[int, list[str]]:
     uploads = runtime.files.root / "uploads"
     files = sorted(p.name for p in uploads.glob("*")) if uploads.exists() else []
     return runtime.jobs.page(1, 1).total, files
+
+
+@pytest.fixture()
+def make_stack(tmp_path):
+    """A private stack (Redis, data folder, workers on demand) as the reliability tests use."""
+    from tests.reliability.conftest import Stack
+
+    built = []
+
+    def make(appendonly: bool = False, **env: str):
+        built.append(Stack(tmp_path, appendonly, **env).start())
+        return built[-1]
+
+    yield make
+    for each in built:
+        each.stop()
