@@ -131,7 +131,7 @@ def test_rerun_makes_a_new_linked_job_from_the_same_upload(worker, client, runti
     again = wait_for_job(runtime, body["id"])
     assert again.status == "succeeded"
     assert again.upload_sha256 == original.upload_sha256
-    assert again.upload_key != original.upload_key  # its own copy: retention of one spares the other
+    assert again.upload_key != original.upload_key  # its own copy, purged on its own
     assert again.options == original.options and again.options["report_number"] == "7"
     current = runtime.templates.current("gender-equality-month",
                                         runtime.catalog.kind("gender-equality-month")
