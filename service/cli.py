@@ -20,9 +20,6 @@ from tasks.settings import load_settings
 EXIT_FAILED, EXIT_USAGE, EXIT_UNREACHABLE = 1, 2, 3
 
 
-_print_problems = print_problems
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """reportgen: compile provincial data workbooks into official Word reports."""
@@ -168,9 +165,9 @@ def submit(server, token, template, province, period, data, report_number, repor
         if not wait:
             return
         job = client.wait(created["status_url"], _Progress())
-        _print_problems(job["warnings"], "Lưu ý:")
+        print_problems(job["warnings"], "Lưu ý:")
         if job["status"] != "succeeded":
-            _print_problems(job["errors"], "Lỗi:")
+            print_problems(job["errors"], "Lỗi:")
             sys.exit(EXIT_FAILED)
         for saved in save_documents(client, job, form, output or Path.cwd()):
             click.echo(str(saved))
@@ -199,14 +196,14 @@ def render(template, province, period, data, report_number, report_date, signer_
         compiled = compile_report(Catalog(settings.templates_dir), request, data.read_bytes(),
                                   today=date.today())
     except DataError as e:
-        _print_problems([p.as_dict() for p in e.warnings()], "Lưu ý:")
-        _print_problems([p.as_dict() for p in e.problems()], "Lỗi:")
+        print_problems([p.as_dict() for p in e.warnings()], "Lưu ý:")
+        print_problems([p.as_dict() for p in e.problems()], "Lỗi:")
         sys.exit(EXIT_FAILED)
     except ReportError as e:
         click.echo(f"reportgen: {e.message} [{e.code}]", err=True)
         sys.exit(EXIT_USAGE)
     output.write_bytes(compiled.document)
-    _print_problems([p.as_dict() for p in compiled.warnings], "Lưu ý:")
+    print_problems([p.as_dict() for p in compiled.warnings], "Lưu ý:")
     click.echo(str(output))
 
 
@@ -236,8 +233,8 @@ def validate(template, province, period, data, as_json) -> None:
         sys.exit(EXIT_USAGE)
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
-    _print_problems([p.as_dict() for p in result.warnings], "Lưu ý:")
-    _print_problems([p.as_dict() for p in result.errors], "Lỗi:")
+    print_problems([p.as_dict() for p in result.warnings], "Lưu ý:")
+    print_problems([p.as_dict() for p in result.errors], "Lỗi:")
     if not result.valid:
         sys.exit(EXIT_FAILED)
     if not as_json:

@@ -10,22 +10,23 @@ from tasks.status import job_status
 from tasks.store.accounts import ApiToken, User
 from tasks.store.audit import AuditEntry
 from tasks.store.records import Job, utcnow
-from tasks.store.renditions import Rendition
+from tasks.store.renditions import Rendition, Renditions
 
 
 def _time(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def job_dict(job: Job, rendition: Rendition | None = None) -> dict:
-    """A job as the API shows it: state, progress, findings, timestamps, document, and the
-    document's PDF when ``rendition`` is given (``pdf.status`` ``none`` until asked for)."""
+def job_dict(job: Job, renditions: Renditions | None = None) -> dict:
+    """A job as the API shows it: state, progress, findings, timestamps, document; with
+    ``renditions``, the document's PDF too (``pdf.status`` ``none`` until asked for)."""
     body = job_status(job)
     body["status_url"] = url_for("api.get_job", job_id=job.id)
     if body["document"]:
         body["document"]["url"] = url_for("api.get_document", job_id=job.id)
         body["document"]["pdf_url"] = url_for("api.get_document", job_id=job.id, format="pdf")
-        body["document"]["pdf"] = pdf_dict(rendition)
+        if renditions is not None:
+            body["document"]["pdf"] = pdf_dict(renditions.get(job.id))
     return body
 
 

@@ -110,7 +110,7 @@ def get_job(job_id: str):
     """The job's state; with ``?wait=N`` (seconds, at most 30) it first waits for the job to
     finish, so a script learns of the end at once without polling."""
     job = find_job_waiting(job_id, request.args.get("wait"))
-    return jsonify(job_dict(job, runtime().renditions.get(job.id)))
+    return jsonify(job_dict(job, runtime().renditions))
 
 
 def wanted_format() -> str:

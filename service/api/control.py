@@ -38,7 +38,7 @@ def cancel(job_id: str):
     """Cancel a queued or running job: 200 with the job, 409 when it already ended."""
     job = cancel_job(runtime(), current_app.extensions["celery"], find_job(job_id))
     audit("job.cancel", job.id, agency=job.agency)
-    return jsonify(job_dict(job))
+    return jsonify(job_dict(job, runtime().renditions))
 
 
 @bp.post("/jobs/<job_id>/rerun")

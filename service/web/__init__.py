@@ -125,10 +125,11 @@ def index():
     return render_template("index.html", form=form, failure=failure), status
 
 
-def page_job(job: Job, rendition=None) -> dict:
-    """A job as the pages show it. With sign-in required its links go to the pages' own
-    routes, where the session is checked; in single-user mode to the API, as before."""
-    body = job_dict(job, rendition)
+def page_job(job: Job, with_pdf: bool = False) -> dict:
+    """A job as the pages show it (its PDF's state too ``with_pdf``). With sign-in required
+    its links go to the pages' own routes, where the session is checked; in single-user mode
+    to the API, as before. ``preview_url`` is the previews' prefix: add the page number."""
+    body = job_dict(job, runtime().renditions if with_pdf else None)
     if auth_required():
         body["status_url"] = url_for("web.job_status", job_id=job.id)
         if body["document"]:
@@ -142,15 +143,14 @@ def page_job(job: Job, rendition=None) -> dict:
 
 @bp.get("/jobs/<job_id>")
 def job_page(job_id: str):
-    job = find_job(job_id)
-    return render_template("job.html", job=page_job(job, runtime().renditions.get(job.id)))
+    return render_template("job.html", job=page_job(find_job(job_id), with_pdf=True))
 
 
 @bp.get("/jobs/<job_id>/status")
 def job_status(job_id: str):
     """The job's state for the page's script (``?wait=N`` as in the API)."""
     job = find_job_waiting(job_id, request.args.get("wait"))
-    return jsonify(page_job(job, runtime().renditions.get(job.id)))
+    return jsonify(page_job(job, with_pdf=True))
 
 
 @bp.get("/jobs/<job_id>/document")

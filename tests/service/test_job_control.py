@@ -207,3 +207,26 @@ def test_the_audit_log_refuses_secrets(runtime):
         runtime.audit.record("x", "token.create", "t", {"note": "rg_0123456789ab_" + "A" * 43})
     entry = runtime.audit.record("x", "token.create", "t", {"token_id": "0123456789ab"})
     assert entry.id is not None
+
+
+def test_reruns_count_against_the_submission_rate(auth_settings, people):
+    from service import create_app
+
+    app = create_app(auth_settings(REPORTGEN_SUBMIT_RATE="1/minute"))
+    job = _row(app.extensions["reportgen"], status="failed", agency=AGENCY_A)
+    client = new_client(app)
+    first = client.post(f"/api/v1/jobs/{job.id}/rerun", headers=people["a"].bearer)
+    assert first.status_code == 410  # its upload is not there: refused, but counted
+    second = client.post(f"/api/v1/jobs/{job.id}/rerun", headers=people["a"].bearer)
+    assert second.status_code == 429 and second.headers["Retry-After"]
+
+
+def test_the_history_does_not_claim_a_pdf_state_it_did_not_look_up(client, runtime):
+    job = _row(runtime, status="succeeded", document_key="documents/x.docx",
+               document_name="x.docx", document_size=1, document_sha256="1" * 64,
+               period="1999-pdfstate")
+    listed = client.get("/api/v1/jobs?period=1999-pdfstate").get_json()["jobs"][0]
+    assert "pdf" not in listed["document"]
+    assert listed["document"]["pdf_url"].endswith(f"/jobs/{job.id}/document?format=pdf")
+    single = client.get(f"/api/v1/jobs/{job.id}").get_json()
+    assert single["document"]["pdf"]["status"] == "none"
