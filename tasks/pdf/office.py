@@ -9,7 +9,8 @@ Python on the unoserver package installed beside reportgen, and talk to it from 
 The converter starts on first use and is then kept: restarted after ``restart_after``
 conversions (LibreOffice grows with use), when a conversion passes ``timeout`` seconds
 (unoserver stops LibreOffice then; we stop what is left), or when it has died. It dies with
-the process that started it (``PR_SET_PDEATHSIG``).
+the process that started it: SIGTERM on its death (``PR_SET_PDEATHSIG``), and a watchdog in
+the listener (``listener.py``) that kills what LibreOffice left.
 """
 
 from __future__ import annotations
@@ -40,8 +41,7 @@ API_VERSION = "3"
 START_TIMEOUT = 90.0  # seconds LibreOffice may take to come up (a first profile is slow)
 _PR_SET_PDEATHSIG = 1
 # Runs unoserver's server under LibreOffice's Python, from the package installed with ours.
-_BOOT = ("import sys; sys.path.append(sys.argv.pop(1)); "
-         "from unoserver.server import main; sys.exit(main())")
+LISTENER = Path(__file__).resolve().with_name("listener.py")
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,7 @@ class OfficeConverter:
         office = self._office()
         self._port, uno_port = _free_port(), _free_port()
         site = str(Path(unoserver.__file__).resolve().parent.parent)
-        command = [office.python, "-c", _BOOT, site,
+        command = [office.python, str(LISTENER), site,
                    "--interface", "127.0.0.1", "--port", str(self._port),
                    "--uno-port", str(uno_port), "--executable", office.soffice,
                    "--user-installation", str(self.folder / "profile"),

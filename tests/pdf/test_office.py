@@ -117,19 +117,26 @@ def test_a_hung_libreoffice_is_replaced(tmp_path):
         converter.close()
 
 
-def test_libreoffice_dies_with_the_process_that_started_it(tmp_path):
+@pytest.mark.parametrize("end", ["SIGKILL of its owner", "SIGTERM to the process group"])
+def test_libreoffice_dies_with_the_process_that_started_it(end, tmp_path):
+    # The owner converts once (so LibreOffice is fully up), then is ended as a killed pool
+    # child or a stopped worker would be: nothing of LibreOffice may stay behind.
     _require_office()
-    script = ("from tasks.pdf.office import OfficeConverter; import time, sys; "
-              "c = OfficeConverter(); c.wait_ready(); "
+    script = ("from tasks.pdf.office import OfficeConverter; import sys, time; "
+              "from tests.pdf.test_office import seed_docx; "
+              "c = OfficeConverter(); c.convert(seed_docx()); "
               "print(c.process.pid, *c.office_pids(), flush=True); time.sleep(600)")
     owner = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
-                             cwd=REPO_ROOT, text=True)
+                             cwd=REPO_ROOT, text=True, start_new_session=True)
     try:
         pids = [int(p) for p in owner.stdout.readline().split()]
     finally:
-        owner.kill()  # SIGKILL: no chance to clean up
+        if end.startswith("SIGKILL"):
+            owner.kill()  # no chance to clean up
+        else:
+            os.killpg(owner.pid, signal.SIGTERM)
         owner.wait()
-    assert len(pids) >= 2  # unoserver, and LibreOffice's processes
+    assert len(pids) >= 3  # unoserver, LibreOffice's launcher and soffice.bin
     assert _wait_gone(pids) == []
 
 
