@@ -8,6 +8,7 @@ LibreOffice's launcher (oosplash) can outlive a SIGTERM and keep unoserver waiti
 ever, which would leave a LibreOffice behind every worker that died.
 """
 
+import contextlib
 import os
 import signal
 import sys
@@ -39,10 +40,8 @@ def _watch(parent):
     while os.getppid() == parent:
         time.sleep(0.5)
     for pid in _descendants(os.getpid()):
-        try:
+        with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
     os._exit(1)
 
 
