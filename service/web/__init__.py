@@ -156,12 +156,10 @@ def job_status(job_id: str):
 @bp.get("/jobs/<job_id>/document")
 def job_document(job_id: str):
     """The .docx, or its PDF with ``?format=pdf``."""
-    if request.args.get("format") == "pdf":
-        response = pdf_response(job_id, request.args.get("wait"))
-    else:
-        response = document_response(job_id)
-    audit("job.download", job_id, {"format": request.args.get("format") or "docx"},
-          agency=runtime().jobs.get(job_id).agency)
+    form = "pdf" if request.args.get("format") == "pdf" else "docx"
+    response = pdf_response(job_id, request.args.get("wait")) if form == "pdf" \
+        else document_response(job_id)
+    audit("job.download", job_id, {"format": form}, agency=runtime().jobs.get(job_id).agency)
     return response
 
 
