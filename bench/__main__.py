@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from bench.intake import measure_intake
+from bench.pdf import measure_pdf
 from bench.render import measure_render
 from bench.service import sequential_latency, throughput
 
@@ -33,6 +34,7 @@ def run(quick: bool) -> dict:
     intake = {f"{n}_{fmt}": measure_intake(n, fmt) for n in (1000, 100_000)
               for fmt in ("xlsx", "csv")}
     results["intake"] = intake
+    results["pdf"] = measure_pdf(runs=15 if quick else 30, cold_runs=3 if quick else 5)
     seconds = 15 if quick else 60
     results["e2e"] = sequential_latency(runs=30 if quick else 100)
     results["throughput_8_clients"] = throughput(clients=8, seconds=seconds)
@@ -57,6 +59,11 @@ def run(quick: bool) -> dict:
         "throughput_1_worker_docs_per_s": results["throughput_1_worker"]["docs_per_s"],
         "throughput_2_workers_docs_per_s": results["throughput_2_workers"]["docs_per_s"],
     })
+    if results["pdf"]:
+        results.update({"pdf_warm_ms": results["pdf"]["warm"]["p50_ms"],
+                        "pdf_warm_p95_ms": results["pdf"]["warm"]["p95_ms"],
+                        "pdf_cold_ms": results["pdf"]["cold"]["p50_ms"],
+                        "pdf_converter_start_s": results["pdf"]["converter_start_s"]})
     return results
 
 
@@ -71,6 +78,9 @@ def table(r: dict) -> str:
             ("zip floor 2.000 units", r["render"][2000]["zip_floor"]),
             ("docxtpl naive 2.000 units", r["render"][2000]["docxtpl_naive"]),
             ("end to end, sequential", r["e2e"])]
+    if r.get("pdf"):
+        rows += [("PDF warm (seed report)", r["pdf"]["warm"]),
+                 ("PDF cold soffice per document", r["pdf"]["cold"])]
     lines = [f"{name:<34} {v['p50_ms']:>9.1f} {v['p95_ms']:>9.1f}" for name, v in rows]
     lines.append(f"{'render / zip floor, 10 units':<34} "
                  f"{r['render_10_ms'] / r['zip_floor_10_ms']:>9.2f}x")

@@ -92,8 +92,8 @@ def one_document(session: requests.Session, url: str, data: bytes) -> float:
         job = session.get(url + created["status_url"], params={"wait": 30}, timeout=60).json()
         if job["status"] == "succeeded":
             break
-        if job["status"] == "failed":
-            raise RuntimeError(job["errors"])
+        if job["status"] in ("failed", "cancelled"):
+            raise RuntimeError(job["errors"] or job["status"])
     session.get(url + job["document"]["url"], timeout=30).raise_for_status()
     return time.perf_counter() - started
 

@@ -23,8 +23,9 @@ from tasks.store.accounts import Role, User, parse_token
 from tasks.store.records import Job
 
 REALM = 'Bearer realm="reportgen"'
-# API endpoints answered without a token: container health checks call it.
-PUBLIC_API = frozenset({"api.health"})
+# API endpoints answered without a token: container health checks call the first; the
+# contract (the OpenAPI document) holds nothing secret.
+PUBLIC_API = frozenset({"api.health", "api.openapi"})
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ is stored. Exit codes: 0 done, 2 a request that cannot be done (its reason is pr
 
 from __future__ import annotations
 
+import getpass
 import sys
 
 import click
@@ -22,6 +23,12 @@ EXIT_USAGE = 2
 
 def _accounts() -> Accounts:
     return Runtime(load_settings()).accounts
+
+
+def _audit(action: str, target: str, details: dict | None = None) -> None:
+    """Record an account change in the audit log, as ``cli:<the OS user running it>``."""
+    Runtime(load_settings()).audit.record(f"cli:{getpass.getuser()}", action, target, details,
+                                          via="cli")
 
 
 def _refuse(message: str) -> None:
@@ -68,6 +75,7 @@ def create_user(username: str, role: str, agency: str | None, password_stdin: bo
         user = _accounts().create_user(username, password, role, agency)
     except AccountError as e:
         _refuse(str(e))
+    _audit("user.create", user.username, {"role": user.role, "agency": user.agency})
     click.echo(f"user {user.username} created: {user.role}"
                + (f", agency {user.agency}" if user.agency else ""))
 
@@ -96,6 +104,8 @@ def create_token(username: str, name: str, expires_days: int | None) -> None:
         token_id, text = _accounts().create_token(username, name, expires_days)
     except AccountError as e:
         _refuse(str(e))
+    _audit("token.create", token_id, {"user": username.strip().lower(), "name": name,
+                                      "expires_days": expires_days})
     until = f"expires in {expires_days} days" if expires_days else "does not expire"
     click.echo(f"token {token_id} for {username.strip().lower()} ({until}); "
                "keep it now, it is not shown again:", err=True)
@@ -121,4 +131,5 @@ def revoke_token(token_id: str) -> None:
     token_id = parsed[0] if parsed else token_id
     if not _accounts().revoke_token(token_id):
         _refuse(f"no token {token_id!r}")
+    _audit("token.revoke", token_id)
     click.echo(f"token {token_id} revoked")

@@ -13,19 +13,10 @@ from pathlib import Path
 import click
 
 from service.account_commands import tokens, users, warn_without_users
+from service.job_commands import FORMATS, jobs, print_problems, refused, save_documents
 from tasks.settings import load_settings
 
 EXIT_FAILED, EXIT_USAGE, EXIT_UNREACHABLE = 1, 2, 3
-
-
-def _print_problems(problems: list[dict], title: str) -> None:
-    if not problems:
-        return
-    click.echo(title, err=True)
-    for p in problems:
-        where = " ".join(x for x in (p.get("sheet"), p.get("cell"), p.get("location")) if x)
-        click.echo(f"  - [{p.get('code')}] {where + ': ' if where else ''}{p.get('message')}",
-                   err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,6 +26,7 @@ def main() -> None:
 
 main.add_command(users)
 main.add_command(tokens)
+main.add_command(jobs)
 
 
 @main.command()
@@ -113,42 +105,73 @@ def _job_options(f):
     return f
 
 
+class _Progress:
+    """The job's progress on stderr: a bar on a terminal, one line per change elsewhere."""
+
+    def __init__(self) -> None:
+        self.bar = None
+        self.shown = 0
+        self.last = None
+
+    def __call__(self, job: dict) -> None:
+        if not sys.stderr.isatty():
+            line = f"  {job['status']:<9} {job['progress']:>3}% {job['stage']}"
+            if line != self.last:
+                click.echo(line, err=True)
+                self.last = line
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=100, label="reportgen", file=sys.stderr,
+                                         show_percent=True, show_eta=False, width=30)
+            self.bar.__enter__()
+        done = 100 if job["status"] in ("succeeded", "failed", "cancelled") else job["progress"]
+        self.bar.label = f"{job['status']:<9} {job['stage']:<12}"
+        self.bar.update(max(0, done - self.shown))
+        self.shown = max(self.shown, done)
+        if done >= 100:
+            self.bar.__exit__(None, None, None)
+
+
 @main.command()
-@click.option("--server", default="http://127.0.0.1:8000", show_default=True)
+@click.option("--server", envvar="REPORTGEN_SERVER", show_envvar=True,
+              default="http://127.0.0.1:8000", show_default=True)
 @click.option("--token", envvar="REPORTGEN_TOKEN", show_envvar=True, default=None,
               help="API token, for a server that requires sign-in.")
 @_job_options
+@click.option("--idempotency-key", default=None,
+              help="Sending the same request again with the same key returns the same job.")
+@click.option("--callback-url", default=None,
+              help="Where the server POSTs the job's status, signed, when it ends.")
 @click.option("--wait/--no-wait", default=False, help="Wait for the job and download the document.")
+@click.option("--format", "form", type=click.Choice(FORMATS), default="docx", show_default=True,
+              help="What --wait downloads: the .docx, its PDF, or both.")
 @click.option("--output", type=click.Path(path_type=Path), default=None,
               help="Where to save the document with --wait (file or folder; default: here).")
 def submit(server, token, template, province, period, data, report_number, report_date,
-           signer_name, signer_title, wait, output) -> None:
-    """Submit a job to a running server over HTTP."""
+           signer_name, signer_title, idempotency_key, callback_url, wait, form,
+           output) -> None:
+    """Submit a job to a running server over HTTP (a progress bar on a terminal with --wait)."""
     from service.client import ApiClient, ClientError
 
     client = ApiClient(server, token=token)
     fields = _job_fields(template, province, period, report_number, report_date, signer_name,
                          signer_title)
+    if callback_url:
+        fields["callback_url"] = callback_url
     try:
-        created = client.submit(fields, data)
+        created = client.submit(fields, data, idempotency_key)
         click.echo(f"job {created['id']} {created['status']}")
         if not wait:
             return
-        job = client.wait(created["status_url"], lambda j: click.echo(
-            f"  {j['status']:<9} {j['progress']:>3}% {j['stage']}", err=True))
-        _print_problems(job["warnings"], "Lưu ý:")
+        job = client.wait(created["status_url"], _Progress())
+        print_problems(job["warnings"], "Lưu ý:")
         if job["status"] != "succeeded":
-            _print_problems(job["errors"], "Lỗi:")
+            print_problems(job["errors"], "Lỗi:")
             sys.exit(EXIT_FAILED)
-        saved = client.download(job["document"]["url"], output or Path.cwd())
-        click.echo(str(saved))
+        for saved in save_documents(client, job, form, output or Path.cwd()):
+            click.echo(str(saved))
     except ClientError as e:
-        click.echo(f"reportgen: {e.message} [{e.code}]", err=True)
-        _print_problems([d for d in e.details if d.get("severity") != "warning"], "Chi tiết:")
-        _print_problems([d for d in e.details if d.get("severity") == "warning"], "Lưu ý:")
-        if e.code == "invalid_data":  # the data failed the checks: a failed job, not misuse
-            sys.exit(EXIT_FAILED)
-        sys.exit(EXIT_UNREACHABLE if e.status == 0 else EXIT_USAGE)
+        refused(e)
 
 
 @main.command()
@@ -171,14 +194,14 @@ def render(template, province, period, data, report_number, report_date, signer_
         request = ReportRequest(template, province or settings.default_province, period, options)
         compiled = compile_report(Catalog(settings.templates_dir), request, data.read_bytes())
     except DataError as e:
-        _print_problems([p.as_dict() for p in e.warnings()], "Lưu ý:")
-        _print_problems([p.as_dict() for p in e.problems()], "Lỗi:")
+        print_problems([p.as_dict() for p in e.warnings()], "Lưu ý:")
+        print_problems([p.as_dict() for p in e.problems()], "Lỗi:")
         sys.exit(EXIT_FAILED)
     except ReportError as e:
         click.echo(f"reportgen: {e.message} [{e.code}]", err=True)
         sys.exit(EXIT_USAGE)
     output.write_bytes(compiled.document)
-    _print_problems([p.as_dict() for p in compiled.warnings] + compiled.findings, "Lưu ý:")
+    print_problems([p.as_dict() for p in compiled.warnings] + compiled.findings, "Lưu ý:")
     click.echo(str(output))
 
 
@@ -208,8 +231,8 @@ def validate(template, province, period, data, as_json) -> None:
         sys.exit(EXIT_USAGE)
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
-    _print_problems([p.as_dict() for p in result.warnings], "Lưu ý:")
-    _print_problems([p.as_dict() for p in result.errors], "Lỗi:")
+    print_problems([p.as_dict() for p in result.warnings], "Lưu ý:")
+    print_problems([p.as_dict() for p in result.errors], "Lỗi:")
     if not result.valid:
         sys.exit(EXIT_FAILED)
     if not as_json:

@@ -1,4 +1,4 @@
-"""A small HTTP client of the reportgen API, used by ``reportgen submit``."""
+"""A small HTTP client of the reportgen API, used by ``reportgen submit`` and ``reportgen jobs``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import requests
+
+FINISHED = ("succeeded", "failed", "cancelled")
+PDF_WAIT = 300.0  # seconds a download waits for a PDF that is being made
 
 
 class ClientError(Exception):
@@ -46,11 +49,27 @@ class ApiClient:
                               error.get("message", ""), error.get("details"))
         return response
 
-    def submit(self, fields: dict[str, str], data: Path) -> dict:
-        """Create a job; returns the 202 body."""
+    def submit(self, fields: dict[str, str], data: Path,
+               idempotency_key: str | None = None) -> dict:
+        """Create a job; returns the 202 body. With ``idempotency_key``, sending the same
+        request again returns the same job."""
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
         with data.open("rb") as f:
             files = {"data": (data.name, f)}
-            return self._call("POST", "/api/v1/jobs", data=fields, files=files).json()
+            return self._call("POST", "/api/v1/jobs", data=fields, files=files,
+                              headers=headers).json()
+
+    def list_jobs(self, filters: dict[str, str], page: int = 1, per_page: int = 20) -> dict:
+        """One page of the history with ``filters`` (status, template, province, period,
+        since)."""
+        params = {"page": page, "per_page": per_page, **filters}
+        return self._call("GET", "/api/v1/jobs", params=params).json()
+
+    def cancel(self, job_id: str) -> dict:
+        return self._call("POST", f"/api/v1/jobs/{job_id}/cancel").json()
+
+    def rerun(self, job_id: str) -> dict:
+        return self._call("POST", f"/api/v1/jobs/{job_id}/rerun").json()
 
     def job(self, status_url: str, wait: float = 0) -> dict:
         """The job's state; with ``wait`` the server holds the answer until the job ends."""
@@ -64,15 +83,26 @@ class ApiClient:
         job = self.job(status_url)
         while True:
             on_update(job)
-            if job["status"] in ("succeeded", "failed"):
+            if job["status"] in FINISHED:
                 return job
             if time.monotonic() > deadline:
                 raise ClientError(0, "timeout", "Hết thời gian chờ công việc hoàn thành.")
             job = self.job(status_url, wait=step)
 
     def download(self, url: str, target: Path) -> Path:
-        """Save the document at ``url`` to ``target`` (a file, or a folder to keep its name)."""
-        response = self._call("GET", url)
+        """Save the document at ``url`` to ``target`` (a file, or a folder to keep its name).
+
+        A PDF that is still being made (409 with ``Retry-After``) is waited for.
+        """
+        deadline = time.monotonic() + PDF_WAIT
+        while True:
+            try:
+                response = self._call("GET", url)
+                break
+            except ClientError as e:
+                if e.code != "pdf_not_ready" or time.monotonic() > deadline:
+                    raise
+                time.sleep(1)
         if target.is_dir():
             name = requests.utils.unquote(
                 response.headers.get("Content-Disposition", "").split("filename*=UTF-8''")[-1]

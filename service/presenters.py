@@ -5,48 +5,38 @@ from __future__ import annotations
 from flask import url_for
 
 from tasks.report.kinds import ReportKind
+from tasks.status import job_status
 from tasks.store.accounts import ApiToken, User
+from tasks.store.audit import AuditEntry
 from tasks.store.kind_versions import Version
 from tasks.store.records import Job, utcnow
+from tasks.store.renditions import Rendition, Renditions
 
 
 def _time(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def job_dict(job: Job) -> dict:
-    """A job as the API shows it: state, progress, findings, timestamps, document."""
-    body = {
-        "id": job.id,
-        "template": job.template,
-        "province": job.province,
-        "period": job.period,
-        "options": job.options or {},
-        "status": job.status,
-        "stage": job.stage,
-        "progress": job.progress,
-        "attempts": job.attempts,
-        "template_sha256": job.template_sha256,
-        "errors": job.errors or [],
-        "warnings": job.warnings or [],
-        "upload": {"filename": job.upload_name, "size": job.upload_size,
-                   "sha256": job.upload_sha256},
-        "created_at": _time(job.created_at),
-        "started_at": _time(job.started_at),
-        "finished_at": _time(job.finished_at),
-        "updated_at": _time(job.updated_at),
-        "purged_at": _time(job.purged_at),
-        "status_url": url_for("api.get_job", job_id=job.id, _external=False),
-        "document": None,
-    }
-    if job.status == "succeeded" and job.document_key and job.purged_at is None:
-        body["document"] = {
-            "filename": job.document_name,
-            "size": job.document_size,
-            "sha256": job.document_sha256,
-            "url": url_for("api.get_document", job_id=job.id),
-        }
+def job_dict(job: Job, renditions: Renditions | None = None) -> dict:
+    """A job as the API shows it: state, progress, findings, timestamps, document; with
+    ``renditions``, the document's PDF too (``pdf.status`` ``none`` until asked for)."""
+    body = job_status(job)
+    body["status_url"] = url_for("api.get_job", job_id=job.id)
+    if body["document"]:
+        body["document"]["url"] = url_for("api.get_document", job_id=job.id)
+        body["document"]["pdf_url"] = url_for("api.get_document", job_id=job.id, format="pdf")
+        if renditions is not None:
+            body["document"]["pdf"] = pdf_dict(renditions.get(job.id))
     return body
+
+
+def pdf_dict(rendition: Rendition | None) -> dict:
+    """A document's PDF: ``status`` (none, pending, ready, failed), size, hash, pages, and
+    why it failed."""
+    if rendition is None:
+        return {"status": "none", "size": None, "sha256": None, "pages": None, "error": None}
+    return {"status": rendition.status, "size": rendition.pdf_size,
+            "sha256": rendition.pdf_sha256, "pages": rendition.pages, "error": rendition.error}
 
 
 def kind_dict(kind: ReportKind, province_names: dict[str, str],
@@ -108,3 +98,8 @@ def version_dict(version: Version) -> dict:
         "status_url": url_for("api.get_version", slug=version.slug, sha256=version.sha256),
         "bundle_url": url_for("api.get_bundle", slug=version.slug, sha256=version.sha256),
     }
+def audit_dict(entry: AuditEntry) -> dict:
+    """An audit entry as the admin API lists it."""
+    return {"id": entry.id, "at": _time(entry.at), "actor": entry.actor, "via": entry.via,
+            "action": entry.action, "target": entry.target, "agency": entry.agency,
+            "address": entry.address, "details": entry.details or {}}

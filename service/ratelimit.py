@@ -94,6 +94,9 @@ def init_app(app: Flask, settings: Settings) -> Limiter | None:
     # Validation reads the whole workbook in the web process: it costs what a submission does.
     _limit_view(app, limiter, "api.validate_upload", settings.submit_rate)
     _limit_view(app, limiter, "web.index", settings.submit_rate, methods=["POST"])
+    # A re-run creates a job as a submission does.
+    _limit_view(app, limiter, "api.rerun", settings.submit_rate)
+    _limit_view(app, limiter, "web.job_rerun", settings.submit_rate)
     _limit_view(app, limiter, "web.login", LOGIN_RATE, methods=["POST"])
 
     @app.after_request

@@ -13,6 +13,7 @@ import sys
 import time
 
 from service.embedded_redis import EmbeddedRedis
+from tasks.pdf.office import office_status
 from tasks.settings import Settings
 
 
@@ -112,6 +113,8 @@ def run_service(settings: Settings) -> int:
         supervisor.start()
         print(f"reportgen: http://{settings.host}:{settings.port}/ (Ctrl-C để dừng; "
               f"dữ liệu tại {settings.data_dir})", flush=True)
+        print(f"reportgen: {office_status(settings.office_path, settings.office_python)}",
+              flush=True)
         return supervisor.wait()
     except KeyboardInterrupt:
         return 0

@@ -31,6 +31,7 @@ from tasks.runtime import Runtime
 from tasks.store import StoreError
 from tasks.store.idempotency import IdempotencyKeys, KeyState
 from tasks.store.records import Job, utcnow
+from tasks.webhooks import CallbackRefused, check_callback_url
 
 log = logging.getLogger(__name__)
 
@@ -98,12 +99,27 @@ class Owner:
 LOCAL = Owner(None, "local")
 
 
-def fingerprint(request: ReportRequest, upload: Upload) -> str:
-    """What makes two submissions the same request: fields, options and file content."""
-    canonical = json.dumps([request.template, request.province, request.period,
-                            request.options.as_dict(), hashlib.sha256(upload.data).hexdigest()],
-                           sort_keys=True, ensure_ascii=False)
+def fingerprint(request: ReportRequest, upload: Upload, callback_url: str | None = None) -> str:
+    """What makes two submissions the same request: fields, options, callback and file."""
+    parts = [request.template, request.province, request.period, request.options.as_dict(),
+             hashlib.sha256(upload.data).hexdigest()]
+    if callback_url:
+        parts.append(callback_url)
+    canonical = json.dumps(parts, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def callback_url(runtime: Runtime, fields: Mapping[str, str]) -> str | None:
+    """The request's ``callback_url`` when it has one that may be used; ``ApiError`` 422
+    when it names a host that is not allowed (or callbacks are off)."""
+    url = (fields.get("callback_url") or "").strip()
+    if not url:
+        return None
+    settings = runtime.settings
+    try:
+        return check_callback_url(url, settings.webhook_hosts, settings.webhook_secret)
+    except CallbackRefused as e:
+        raise ApiError(422, e.code, e.message) from e
 
 
 def check_data(runtime: Runtime, request: ReportRequest, upload: Upload) -> ValidationResult:
@@ -124,21 +140,24 @@ def require_valid_data(runtime: Runtime, request: ReportRequest, upload: Upload)
 
 def submit_job(runtime: Runtime, celery: Celery, fields: Mapping[str, str],
                upload: Upload | None, owner: Owner = LOCAL,
-               idempotency_key: str | None = None) -> Job:
+               idempotency_key: str | None = None, rerun_of: str | None = None) -> Job:
     """Create a job from a form and an upload, and queue it; returns the committed row.
 
     With ``idempotency_key``, a repeat of the same request returns the first one's job.
+    ``rerun_of`` links the new job to the one it runs again.
     Raises ``ApiError``: 400/413/415/422 for a request that cannot be valid, 422
     ``invalid_data`` for data with errors (nothing is created in either case), 409 while a
     request with the same key is in flight, 422 when the key was used
     for another request, 503 when storage or the queue is unavailable (nothing is left).
     """
     request = build_request(runtime, fields)
+    callback = callback_url(runtime, fields)
     file_type = check_upload(runtime, upload)
     require_valid_data(runtime, request, upload)
-    print_ = fingerprint(request, upload)
+    print_ = fingerprint(request, upload, callback)
+    links = {"callback_url": callback, "rerun_of": rerun_of}
     if not idempotency_key:
-        return _create(runtime, celery, request, upload, file_type, owner, print_)
+        return _create(runtime, celery, request, upload, file_type, owner, print_, links)
     key = idempotency_key[:255]
     keys = IdempotencyKeys(runtime.jobs)
     found = keys.reserve(owner.scope, key, print_)
@@ -152,7 +171,7 @@ def submit_job(runtime: Runtime, celery: Celery, fields: Mapping[str, str],
         raise ApiError(422, "idempotency_key_reused",
                        "Idempotency-Key này đã dùng cho một yêu cầu khác.")
     try:
-        job = _create(runtime, celery, request, upload, file_type, owner, print_)
+        job = _create(runtime, celery, request, upload, file_type, owner, print_, links)
     except ApiError:
         keys.release(owner.scope, key)
         raise
@@ -161,7 +180,7 @@ def submit_job(runtime: Runtime, celery: Celery, fields: Mapping[str, str],
 
 
 def _create(runtime: Runtime, celery: Celery, request: ReportRequest, upload: Upload,
-            file_type: str, owner: Owner, print_: str) -> Job:
+            file_type: str, owner: Owner, print_: str, links: dict) -> Job:
     job_id = str(uuid.uuid4())
     # The version this request was checked against, pinned before anything is stored.
     kind = runtime.catalog.kind(request.template)
@@ -179,6 +198,7 @@ def _create(runtime: Runtime, celery: Celery, request: ReportRequest, upload: Up
         template_sha256=kind.template_sha256, kind_sha256=kind.version,
         request_sha256=print_,
         published_at=utcnow(),  # the message goes out right below; undone if it cannot
+        **links,
     )
     runtime.jobs.add(job)
     try:

@@ -41,7 +41,8 @@ def create_celery(settings: Settings) -> Celery:
     """A Celery app for ``settings``; ``settings.redis_url`` must be set."""
     if not settings.redis_url:
         raise ValueError("REDIS_URL is not set: start the service with `reportgen run`")
-    app = Celery("reportgen", broker=settings.redis_url, include=["tasks.jobs"])
+    app = Celery("reportgen", broker=settings.redis_url,
+                 include=["tasks.jobs", "tasks.renditions", "tasks.webhooks"])
     app.conf.update(
         task_serializer="json",
         accept_content=["json"],

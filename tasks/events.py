@@ -15,6 +15,8 @@ import redis
 
 log = logging.getLogger(__name__)
 _PREFIX = "reportgen:job-finished:"
+# Channel prefix of "a job's PDF is ready, or could not be made".
+PDF_PREFIX = "reportgen:pdf-done:"
 
 
 def redis_client(url: str) -> redis.Redis:
@@ -31,22 +33,25 @@ class JobEvents:
     def __init__(self, url: str) -> None:
         self.client = redis_client(url)
 
-    def finished(self, job_id: str, status: str) -> None:
-        """Announce that ``job_id`` ended; a Redis error is logged (waiters then time out)."""
+    def finished(self, job_id: str, status: str, prefix: str = _PREFIX) -> None:
+        """Announce that ``job_id`` ended (with ``PDF_PREFIX``: that its PDF is done); a
+        Redis error is logged (waiters then time out)."""
         try:
-            self.client.publish(_PREFIX + job_id, status)
+            self.client.publish(prefix + job_id, status)
         except redis.RedisError as e:
             log.warning("could not announce the end of job %s: %s", job_id, e)
 
-    def wait(self, job_id: str, timeout: float, running: Callable[[], bool]) -> None:
-        """Return when ``job_id`` ends or ``timeout`` seconds pass (at once if not ``running``).
+    def wait(self, job_id: str, timeout: float, running: Callable[[], bool],
+             prefix: str = _PREFIX) -> None:
+        """Return when ``job_id`` ends (or what ``prefix`` announces happens) or ``timeout``
+        seconds pass (at once if not ``running``).
 
         ``running`` is checked after subscribing, so an end announced in between is not missed.
         """
         deadline = time.monotonic() + timeout
         try:
             with self.client.pubsub(ignore_subscribe_messages=True) as pubsub:
-                pubsub.subscribe(_PREFIX + job_id)
+                pubsub.subscribe(prefix + job_id)
                 while running():
                     left = deadline - time.monotonic()
                     if left <= 0 or pubsub.get_message(timeout=min(left, 1.0)) is not None:

@@ -26,6 +26,8 @@ from tasks.runtime import Runtime
 from tasks.trial import try_version
 from tasks.store import StoreError
 from tasks.store.jobs import Claim, ClaimOutcome
+from tasks.store.records import JobStatus
+from tasks.webhooks import job_ended
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 0.3  # seconds between recorded progress updates of one job
@@ -40,18 +42,25 @@ def document_key(job_id: str) -> str:
     return f"documents/{job_id}.docx"
 
 
+class JobLost(Exception):
+    """The attempt no longer holds its job (cancelled, or taken over after its lease ran out)."""
+
+
 class Heartbeat:
-    """Renews a claim's lease in the background until stopped."""
+    """Renews a claim's lease in the background until stopped; ``lost`` is set when the
+    renewal finds the job no longer held (cancelled meanwhile)."""
 
     def __init__(self, runtime: Runtime, claim: Claim) -> None:
         self.runtime, self.claim = runtime, claim
         self.stopped = threading.Event()
+        self.lost = threading.Event()
         self.thread = threading.Thread(target=self._beat, daemon=True, name="job-heartbeat")
 
     def _beat(self) -> None:
         settings = self.runtime.settings
         while not self.stopped.wait(settings.heartbeat_seconds):
-            self.runtime.jobs.report_progress(self.claim, settings.lease_seconds)
+            if not self.runtime.jobs.report_progress(self.claim, settings.lease_seconds):
+                self.lost.set()
 
     def __enter__(self) -> Heartbeat:
         self.thread.start()
@@ -79,8 +88,12 @@ def run_job(runtime: Runtime, job_id: str) -> tuple[str, float]:
             attempt=claim.attempt)
         return "failed", 0.0
     try:
-        with Heartbeat(runtime, claim):
-            return _compile(runtime, claim), 0.0
+        with Heartbeat(runtime, claim) as heartbeat:
+            return _compile(runtime, claim, heartbeat.lost), 0.0
+    except JobLost:
+        log.info("job %s: attempt %d stopped, the job is no longer its own", job_id,
+                 claim.attempt)
+        return "skipped", 0.0
     except SoftTimeLimitExceeded:
         runtime.jobs.fail(job_id, time_limit_error(settings.task_soft_time_limit),
                           attempt=claim.attempt)
@@ -98,7 +111,7 @@ def time_limit_error(seconds: int) -> list[dict]:
     return _error("time_limit", f"Quá thời gian xử lý cho phép ({seconds} giây).")
 
 
-def _compile(runtime: Runtime, claim: Claim) -> str:
+def _compile(runtime: Runtime, claim: Claim, lost: threading.Event) -> str:
     job = runtime.jobs.get(claim.job_id)
     lease = runtime.settings.lease_seconds
 
@@ -106,10 +119,14 @@ def _compile(runtime: Runtime, claim: Claim) -> str:
 
     def progress(stage: str, percent: int) -> None:
         # A report takes milliseconds: record a stage only once the job has run long enough
-        # for someone to be watching, so quick jobs pay no commit per stage.
+        # for someone to be watching, so quick jobs pay no commit per stage. A job cancelled
+        # meanwhile stops here, at its next stage.
         now = time.monotonic()
+        if lost.is_set():
+            raise JobLost(claim.job_id)
         if now - last[0] >= PROGRESS_EVERY:
-            runtime.jobs.report_progress(claim, lease, stage, percent)
+            if not runtime.jobs.report_progress(claim, lease, stage, percent):
+                raise JobLost(claim.job_id)
             last[0] = now
 
     try:
@@ -139,7 +156,13 @@ def _compile(runtime: Runtime, claim: Claim) -> str:
                 "sha256": stored.sha256}
     # What the Decree 30 checker found in the document joins the data's warnings.
     warnings = [p.as_dict() for p in compiled.warnings] + compiled.findings
-    return "succeeded" if runtime.jobs.succeed(claim, document, warnings) else "skipped"
+    if runtime.jobs.succeed(claim, document, warnings):
+        return "succeeded"
+    if runtime.jobs.get(job.id).status == JobStatus.CANCELLED:
+        # Cancelled while it rendered: its document is never offered, so it is not kept.
+        # (No other attempt can write this key any more: a cancelled job is never claimed.)
+        runtime.files.delete(stored.key)
+    return "skipped"
 
 
 def _pinned(runtime: Runtime, job) -> tuple[Catalog, bytes | None]:
@@ -173,8 +196,8 @@ def compile_report_task(self, job_id: str) -> str:
     """Celery entry point: only the job id crosses the broker."""
     runtime: Runtime = self.app.reportgen
     outcome, wait = run_job(runtime, job_id)
-    if outcome in ("succeeded", "failed") and runtime.events is not None:
-        runtime.events.finished(job_id, outcome)
+    if outcome in ("succeeded", "failed"):
+        job_ended(runtime, self.app, job_id, outcome)
     if outcome == "held":
         # Another attempt holds the job; look again once its lease could have run out.
         raise self.retry(countdown=wait + 1)

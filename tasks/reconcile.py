@@ -18,6 +18,7 @@ from redis.exceptions import RedisError
 
 from tasks.celery_app import QUEUE, enqueue, send_trial
 from tasks.runtime import Runtime
+from tasks.webhooks import resend_due
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,8 @@ def reconcile(runtime: Runtime, app: Celery) -> dict:
     if resend or failed or trials:
         log.info("reconciler: re-sent %d job(s) and %d trial(s), failed %d", sent, trials,
                  failed)
-    return {"resent": sent, "failed": failed, "trials": trials}
+    return {"resent": sent, "failed": failed, "trials": trials,
+            "callbacks": resend_due(runtime, app)}
 
 
 def resend_trials(runtime: Runtime, app: Celery) -> int:

@@ -12,6 +12,7 @@ from datetime import timedelta
 from tasks.runtime import Runtime
 from tasks.store.idempotency import IdempotencyKeys
 from tasks.store.records import utcnow
+from tasks.store.renditions import rendition_keys
 
 log = logging.getLogger(__name__)
 IDEMPOTENCY_KEYS_KEPT = timedelta(days=1)
@@ -21,7 +22,8 @@ def purge_expired(runtime: Runtime, older_than: timedelta) -> int:
     """Delete the files of jobs finished more than ``older_than`` ago; returns how many jobs."""
     purged = 0
     for job in runtime.jobs.finished_before(utcnow() - older_than):
-        for key in (job.upload_key, job.document_key):
+        keys = [job.upload_key, job.document_key, *rendition_keys(runtime.renditions, job.id)]
+        for key in keys:
             if key:
                 runtime.files.delete(key)
         runtime.jobs.mark_purged(job.id)

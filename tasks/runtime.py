@@ -6,17 +6,22 @@ opens its own database connections.
 
 from __future__ import annotations
 
+import atexit
 from functools import cached_property
 
 from tasks.events import JobEvents
 from tasks.kind_registry import KindRegistry
+from tasks.pdf.office import OfficeConverter
 from tasks.report.kinds import Catalog
 from tasks.settings import Settings
 from tasks.store.accounts import Accounts
+from tasks.store.audit import AuditLog
+from tasks.store.callbacks import Callbacks
 from tasks.store.files import FileStore
 from tasks.store.jobs import JobStore
 from tasks.store.kind_versions import KindVersionStore
 from tasks.store.records import make_engine
+from tasks.store.renditions import Renditions
 from tasks.store.s3 import S3FileStore
 from tasks.store.templates import TemplateStore
 
@@ -47,6 +52,21 @@ class Runtime:
         return Accounts(self.jobs.engine)
 
     @cached_property
+    def audit(self) -> AuditLog:
+        """The audit log: ``runtime.audit.record(actor, action, target, details)``."""
+        return AuditLog(self.jobs.engine)
+
+    @cached_property
+    def renditions(self) -> Renditions:
+        """PDF renditions of documents, and their previews."""
+        return Renditions(self.jobs)
+
+    @cached_property
+    def callbacks(self) -> Callbacks:
+        """Delivery state of job callbacks (webhooks)."""
+        return Callbacks(self.jobs)
+
+    @cached_property
     def events(self) -> JobEvents | None:
         """Job events on the broker's Redis; ``None`` when no Redis is configured."""
         return JobEvents(self.settings.redis_url) if self.settings.redis_url else None
@@ -54,6 +74,15 @@ class Runtime:
     @cached_property
     def templates(self) -> TemplateStore:
         return TemplateStore(self.jobs, self.files)
+
+    @cached_property
+    def converter(self) -> OfficeConverter:
+        """This process's warm LibreOffice, started on its first conversion."""
+        s = self.settings
+        converter = OfficeConverter(s.office_path, s.office_python, s.pdf_timeout,
+                                    s.pdf_restart_after)
+        atexit.register(converter.close)
+        return converter
 
     @cached_property
     def kind_versions(self) -> KindVersionStore:

@@ -58,6 +58,14 @@ class Settings:
     submit_rate: str = "20/minute"
     request_rate: str = "600/minute"
     proxy_hops: int = 0
+    office_path: str | None = None
+    office_python: str | None = None
+    pdf_timeout: int = 60
+    pdf_restart_after: int = 200
+    webhook_hosts: tuple[str, ...] = ()
+    webhook_secret: str | None = None
+    webhook_attempts: int = 8
+    webhook_backoff: int = 10
 
     @property
     def heartbeat_seconds(self) -> float:
@@ -113,6 +121,11 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
     if raw in ("1", "true", "yes", "on"):
         return True
     raise SettingsError(f"{name} must be 1 or 0, got {raw!r}")
+
+
+def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """A comma-separated list, lower-cased, blanks dropped."""
+    return tuple(h.strip().lower() for h in (env.get(name) or "").split(",") if h.strip())
 
 
 def is_loopback(host: str) -> bool:
@@ -182,4 +195,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         submit_rate=_rate(env, "REPORTGEN_SUBMIT_RATE", "20/minute"),
         request_rate=_rate(env, "REPORTGEN_REQUEST_RATE", "600/minute"),
         proxy_hops=_int(env, "REPORTGEN_PROXY_HOPS", 0, minimum=0),
+        office_path=env.get("REPORTGEN_OFFICE") or None,
+        office_python=env.get("REPORTGEN_OFFICE_PYTHON") or None,
+        pdf_timeout=_int(env, "REPORTGEN_PDF_TIMEOUT", 60),
+        pdf_restart_after=_int(env, "REPORTGEN_PDF_RESTART_AFTER", 200),
+        webhook_hosts=_list(env, "REPORTGEN_WEBHOOK_HOSTS"),
+        webhook_secret=env.get("REPORTGEN_WEBHOOK_SECRET") or None,
+        webhook_attempts=_int(env, "REPORTGEN_WEBHOOK_ATTEMPTS", 8),
+        webhook_backoff=_int(env, "REPORTGEN_WEBHOOK_BACKOFF", 10),
     )

@@ -110,7 +110,7 @@ def wait_for_job(runtime, job_id: str, timeout: float = 60.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         job = runtime.jobs.get(job_id)
-        if job is not None and job.status in ("succeeded", "failed"):
+        if job is not None and job.status in ("succeeded", "failed", "cancelled"):
             return job
         time.sleep(0.1)
     pytest.fail(f"job {job_id} did not finish in {timeout}s (last: {job and job.status})")

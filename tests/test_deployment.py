@@ -44,3 +44,9 @@ def test_no_secret_is_written_in_the_file():
 def test_every_long_running_service_has_a_health_check():
     for name in ("redis", "postgres", "minio", "web", "worker"):
         assert "healthcheck" in SERVICES[name], name
+
+
+def test_the_image_makes_pdfs_with_times_metric_fonts():
+    dockerfile = (REPO_ROOT / "Dockerfile").read_text()
+    for package in ("libreoffice-writer-nogui", "python3-uno", "fonts-liberation"):
+        assert package in dockerfile

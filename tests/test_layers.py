@@ -30,6 +30,8 @@ RULES = [
     ("tasks/report", ("celery", "flask", "redis", "sqlalchemy", "kombu", "tasks.store",
                       "tasks.jobs", "tasks.celery_app", "tasks.runtime")),
     ("tasks/store", ("flask", "celery", "tasks.report")),
+    ("tasks/pdf", ("flask", "celery", "redis", "sqlalchemy", "kombu", "tasks.store",
+                   "tasks.runtime", "tasks.report")),
     ("service/api", ("service.web",)),
     ("service/web", ("service.api",)),
 ]

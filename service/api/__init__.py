@@ -1,8 +1,9 @@
 """The JSON API under ``/api/v1``: report kinds, jobs, documents.
 
 ``POST /jobs`` answers 202 with ``Location``; one status resource per job; one download
-resource per document. ``POST /validate`` checks a workbook without creating anything. All
-errors are JSON from ``service.errors``.
+resource per document (``?format=pdf`` for its PDF). ``POST /validate`` checks a workbook
+without creating anything. Job control, previews, the audit log and the OpenAPI document
+are in ``service.api.control``. All errors are JSON from ``service.errors``.
 
 Every endpoint but ``/health`` needs ``Authorization: Bearer`` when sign-in is required
 (``service.access``); the session cookie is never accepted here. ``/admin/…`` is for admins.
@@ -13,8 +14,10 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request, url_for
 
 from service.access import admin_required, current_principal, require_token
+from service.audit import audit
 from service.downloads import (
     bundle_response,
+    DOCX,
     document_response,
     find_job_waiting,
     runtime,
@@ -22,8 +25,10 @@ from service.downloads import (
     workbook_response,
 )
 from service.errors import ApiError
+from service.filters import active_filters, job_filter
 from service.periods import period_choices
 from service.presenters import job_dict, kind_dict, token_dict, user_dict, version_dict
+from service.renditions import PDF, pdf_response
 from service.submission import Upload, build_request, check_data, check_upload, submit_job
 from service.kind_upload import accept_bundle, accept_template, wait_for_trial
 
@@ -63,6 +68,8 @@ def create_job():
     job = submit_job(runtime(), current_app.extensions["celery"], request.form, _upload(),
                      owner=current_principal().owner,
                      idempotency_key=request.headers.get("Idempotency-Key"))
+    audit("job.submit", job.id, {"template": job.template, "province": job.province,
+                                 "period": job.period}, agency=job.agency)
     body = {
         "id": job.id,
         "status": job.status,
@@ -90,12 +97,14 @@ def list_jobs():
     except ValueError as e:
         raise ApiError(400, "bad_page", "Tham số trang (page, per_page) phải là số.") from e
     result = runtime().jobs.page(page, max(1, per_page),
-                                 agency=current_principal().history_scope)
+                                 agency=current_principal().history_scope,
+                                 where=job_filter(request.args))
     return jsonify({
         "jobs": [job_dict(j) for j in result.jobs],
         "page": result.page, "per_page": result.per_page, "total": result.total,
         "pages": result.pages,
-        "next": url_for("api.list_jobs", page=result.page + 1, per_page=result.per_page)
+        "next": url_for("api.list_jobs", page=result.page + 1, per_page=result.per_page,
+                        **active_filters(request.args))
         if result.page < result.pages else None,
     })
 
@@ -104,12 +113,30 @@ def list_jobs():
 def get_job(job_id: str):
     """The job's state; with ``?wait=N`` (seconds, at most 30) it first waits for the job to
     finish, so a script learns of the end at once without polling."""
-    return jsonify(job_dict(find_job_waiting(job_id, request.args.get("wait"))))
+    job = find_job_waiting(job_id, request.args.get("wait"))
+    return jsonify(job_dict(job, runtime().renditions))
+
+
+def wanted_format() -> str:
+    """``docx`` or ``pdf``: ``?format=`` when given, else what ``Accept`` prefers."""
+    raw = request.args.get("format")
+    if raw is None:
+        best = request.accept_mimetypes.best_match([DOCX, PDF], default=DOCX)
+        return "pdf" if best == PDF else "docx"
+    if raw not in ("docx", "pdf"):
+        raise ApiError(400, "bad_format", "format phải là docx hoặc pdf.")
+    return raw
 
 
 @bp.get("/jobs/<job_id>/document")
 def get_document(job_id: str):
-    return document_response(job_id)
+    """The .docx, or with ``?format=pdf`` (or ``Accept: application/pdf``) its PDF."""
+    form = wanted_format()
+    response = pdf_response(job_id, request.args.get("wait")) if form == "pdf" \
+        else document_response(job_id)
+    job = runtime().jobs.get(job_id)
+    audit("job.download", job_id, {"format": form}, agency=job.agency)
+    return response
 
 
 def _one_file(field: str, what: str):
@@ -131,8 +158,10 @@ def upload_template(slug: str):
     """A new template for a kind (admin): a new version of the kind in force, tried by a
     worker (lint, sample renders, Decree 30 check), then current."""
     data = _one_file("template", "tệp mẫu (.docx)")
-    return _version_response(*accept_template(runtime(), current_app.extensions["celery"], slug,
-                                              data, current_principal().user))
+    version, status = accept_template(runtime(), current_app.extensions["celery"], slug, data,
+                                      current_principal().user)
+    audit("template.upload", slug, {"sha256": version.sha256, "state": version.state})
+    return _version_response(version, status)
 
 
 @bp.post("/kinds")
@@ -140,8 +169,10 @@ def upload_template(slug: str):
 def upload_kind():
     """A kind bundle (its folder as a .zip, admin): a new kind or a new version of one."""
     data = _one_file("bundle", "tệp gói loại báo cáo (.zip)")
-    return _version_response(*accept_bundle(runtime(), current_app.extensions["celery"], data,
-                                            current_principal().user))
+    version, status = accept_bundle(runtime(), current_app.extensions["celery"], data,
+                                    current_principal().user)
+    audit("kind.upload", version.slug, {"sha256": version.sha256, "state": version.state})
+    return _version_response(version, status)
 
 
 def _known_slug(slug: str) -> None:
@@ -203,6 +234,7 @@ def activate_version(slug: str, sha256: str):
         raise ApiError(409, "version_not_accepted", "Chỉ kích hoạt được phiên bản đã được thử "
                        f"và chấp nhận (phiên bản này: {version.state}).")
     runtime().kinds.forget()
+    audit("kind.activate", slug, {"sha256": sha256})
     history = runtime().kind_versions.history(slug)
     return jsonify(version_dict(next(v for v in history if v.sha256 == sha256)))
 
@@ -238,3 +270,7 @@ def health():
     """Liveness for container health checks: the database answers."""
     runtime().jobs.page(1, 1)
     return jsonify({"status": "ok"})
+
+
+# Job control, previews, the audit log and the OpenAPI document add their routes here.
+from service.api import control  # noqa: E402,F401

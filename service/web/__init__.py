@@ -21,6 +21,7 @@ from service.access import (
     log_in,
     log_out,
 )
+from service.audit import audit
 from service.downloads import (
     document_response,
     find_job,
@@ -30,8 +31,10 @@ from service.downloads import (
     workbook_response,
 )
 from service.errors import ApiError
+from service.filters import active_filters, job_filter
 from service.periods import default_period, period_choices
 from service.presenters import job_dict
+from service.renditions import pdf_response
 from service.submission import Upload, submit_job
 from service.web.forms import JobForm, LoginForm
 from tasks.report.clock import VIETNAM
@@ -41,11 +44,11 @@ bp = Blueprint("web", __name__, template_folder="templates", static_folder="stat
                static_url_path="/assets")
 
 STATUS_LABELS = {"queued": "Đang chờ", "running": "Đang xử lý", "succeeded": "Hoàn thành",
-                 "failed": "Lỗi"}
+                 "failed": "Lỗi", "cancelled": "Đã hủy"}
 STAGE_LABELS = {"queued": "Đang chờ xử lý", "starting": "Bắt đầu", "reading": "Đọc tệp số liệu",
                 "validating": "Kiểm tra số liệu", "aggregating": "Tổng hợp số liệu",
                 "rendering": "Lập văn bản", "storing": "Lưu văn bản", "done": "Hoàn thành",
-                "failed": "Không lập được báo cáo"}
+                "failed": "Không lập được báo cáo", "cancelled": "Đã hủy"}
 # Pages open to people who are not signed in.
 PUBLIC_PAGES = frozenset({"web.login", "web.static"})
 
@@ -111,6 +114,8 @@ def index():
         except ApiError as e:
             failure = e
         else:
+            audit("job.submit", job.id, {"template": job.template, "province": job.province,
+                                         "period": job.period}, agency=job.agency)
             return redirect(url_for("web.job_page", job_id=job.id), code=303)
     status = 422 if (failure or form.errors) else 200
     if failure is not None:
@@ -119,31 +124,42 @@ def index():
     return render_template("index.html", form=form, failure=failure, periods=periods), status
 
 
-def page_job(job: Job) -> dict:
-    """A job as the pages show it. With sign-in required its links go to the pages' own
-    routes, where the session is checked; in single-user mode to the API, as before."""
-    body = job_dict(job)
+def page_job(job: Job, with_pdf: bool = False) -> dict:
+    """A job as the pages show it (its PDF's state too ``with_pdf``). With sign-in required
+    its links go to the pages' own routes, where the session is checked; in single-user mode
+    to the API, as before. ``preview_url`` is the previews' prefix: add the page number."""
+    body = job_dict(job, runtime().renditions if with_pdf else None)
     if auth_required():
         body["status_url"] = url_for("web.job_status", job_id=job.id)
         if body["document"]:
             body["document"]["url"] = url_for("web.job_document", job_id=job.id)
+            body["document"]["pdf_url"] = url_for("web.job_document", job_id=job.id,
+                                                  format="pdf")
+    body["preview_url"] = url_for("web.job_preview" if auth_required() else "api.preview",
+                                  job_id=job.id, page=1)[:-1]
     return body
 
 
 @bp.get("/jobs/<job_id>")
 def job_page(job_id: str):
-    return render_template("job.html", job=page_job(find_job(job_id)))
+    return render_template("job.html", job=page_job(find_job(job_id), with_pdf=True))
 
 
 @bp.get("/jobs/<job_id>/status")
 def job_status(job_id: str):
     """The job's state for the page's script (``?wait=N`` as in the API)."""
-    return jsonify(page_job(find_job_waiting(job_id, request.args.get("wait"))))
+    job = find_job_waiting(job_id, request.args.get("wait"))
+    return jsonify(page_job(job, with_pdf=True))
 
 
 @bp.get("/jobs/<job_id>/document")
 def job_document(job_id: str):
-    return document_response(job_id)
+    """The .docx, or its PDF with ``?format=pdf``."""
+    form = "pdf" if request.args.get("format") == "pdf" else "docx"
+    response = pdf_response(job_id, request.args.get("wait")) if form == "pdf" \
+        else document_response(job_id)
+    audit("job.download", job_id, {"format": form}, agency=runtime().jobs.get(job_id).agency)
+    return response
 
 
 @bp.get("/sample/<slug>")
@@ -157,9 +173,11 @@ def history():
         page = max(1, int(request.args.get("page", 1)))
     except ValueError:
         page = 1
+    filters = active_filters(request.args)
     result = runtime().jobs.page(page, runtime().settings.page_size,
-                                 agency=current_principal().history_scope)
-    return render_template("history.html", result=result,
+                                 agency=current_principal().history_scope,
+                                 where=job_filter(request.args))
+    return render_template("history.html", result=result, filters=filters,
                            jobs=[page_job(j) for j in result.jobs])
 
 
@@ -196,5 +214,5 @@ def render_error(error: ApiError):
     return render_template("error.html", error=error), error.status, error.headers
 
 
-# The admin pages add their routes to this blueprint.
-from service.web import admin  # noqa: E402,F401
+# The admin pages and job control add their routes to this blueprint.
+from service.web import admin, audit_log, control  # noqa: E402,F401

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import current_app, redirect, render_template, request, url_for
 
 from service.access import current_principal
+from service.audit import audit
 from service.downloads import bundle_response, runtime
 from service.errors import ApiError
 from service.kind_upload import accept_bundle, accept_template
@@ -41,12 +42,16 @@ def admin_templates():
             else:
                 accepted, status = accept_template(runtime(), celery, template_form.template.data,
                                                    template_form.file.data.read(), user)
+                audit("template.upload", accepted.slug, {"sha256": accepted.sha256,
+                                                         "state": accepted.state})
         elif request.method == "POST" and "b-file" in request.files:
             if not bundle_form.validate_on_submit():
                 status = 422
             else:
                 accepted, status = accept_bundle(runtime(), celery, bundle_form.file.data.read(),
                                                  user)
+                audit("kind.upload", accepted.slug, {"sha256": accepted.sha256,
+                                                     "state": accepted.state})
     except ApiError as e:
         failure, status = e, e.status
     return render_template("admin_templates.html", template_form=template_form,
@@ -65,6 +70,7 @@ def admin_activate(slug: str, sha256: str):
         raise ApiError(409, "version_not_accepted", "Chỉ kích hoạt được phiên bản đã được "
                        "thử và chấp nhận.")
     runtime().kinds.forget()
+    audit("kind.activate", slug, {"sha256": sha256})
     return redirect(url_for("web.admin_templates"), code=303)
 
 

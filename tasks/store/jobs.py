@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from tasks.store.records import Job, JobStatus, utcnow
+from tasks.store.records import FINISHED, Job, JobStatus, utcnow
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,33 @@ class ClaimResult:
     outcome: ClaimOutcome
     claim: Claim | None = None
     retry_after: float = 0.0
+
+
+@dataclass(frozen=True)
+class JobFilter:
+    """Which jobs a history lists; ``None`` in a field means any value.
+
+    ``agency`` scopes to one agency's jobs (officers); ``since`` keeps jobs created at or
+    after that moment (timezone-aware).
+    """
+
+    agency: str | None = None
+    status: str | None = None
+    template: str | None = None
+    province: str | None = None
+    period: str | None = None
+    since: datetime | None = None
+
+    def conditions(self) -> list:
+        found = []
+        for column, value in ((Job.agency, self.agency), (Job.status, self.status),
+                              (Job.template, self.template), (Job.province, self.province),
+                              (Job.period, self.period)):
+            if value is not None:
+                found.append(column == value)
+        if self.since is not None:
+            found.append(Job.created_at >= self.since)
+        return found
 
 
 @dataclass(frozen=True)
@@ -83,11 +110,14 @@ class JobStore:
         with self.session() as s:
             return s.get(Job, job_id)
 
-    def page(self, page: int, per_page: int, agency: str | None = None) -> Page:
+    def page(self, page: int, per_page: int, agency: str | None = None,
+             where: JobFilter | None = None) -> Page:
         """The jobs of page ``page`` (1-based), newest first: only those of ``agency`` when
-        it is given, every job when it is ``None``."""
+        it is given, every job when it is ``None``; only those ``where`` selects."""
         page = max(1, page)
-        scope = [Job.agency == agency] if agency is not None else []
+        scope = (where or JobFilter()).conditions()
+        if agency is not None:
+            scope.append(Job.agency == agency)
         with self.session() as s:
             total = s.scalar(select(func.count()).select_from(Job).where(*scope)) or 0
             rows = s.scalars(
@@ -155,7 +185,7 @@ class JobStore:
         """Finished jobs (not yet purged) that ended before ``cutoff``."""
         with self.session() as s:
             return list(s.scalars(select(Job).where(
-                Job.status.in_([JobStatus.SUCCEEDED, JobStatus.FAILED]),
+                Job.status.in_(FINISHED),
                 Job.finished_at < cutoff, Job.purged_at.is_(None),
             )).all())
 
@@ -230,6 +260,22 @@ class JobStore:
             values["warnings"] = warnings
         with self.session() as s, s.begin():
             result = s.execute(update(Job).where(*conditions).values(**values))
+        return result.rowcount == 1
+
+    def cancel(self, job_id: str) -> bool:
+        """Mark a queued or running job cancelled; ``False`` when it had already finished.
+
+        A queued job is then never claimed; a running attempt loses its hold, so its next
+        progress report, ``succeed`` or ``fail`` does nothing and it stops.
+        """
+        now = utcnow()
+        with self.session() as s, s.begin():
+            result = s.execute(
+                update(Job)
+                .where(Job.id == job_id, Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]))
+                .values(status=JobStatus.CANCELLED, stage="cancelled", lease_until=None,
+                        finished_at=now, updated_at=now)
+            )
         return result.rowcount == 1
 
     @staticmethod

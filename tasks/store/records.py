@@ -19,16 +19,21 @@ def utcnow() -> datetime:
 
 
 class JobStatus(enum.StrEnum):
-    """Where a job is in its life: queued → running → succeeded | failed."""
+    """Where a job is in its life: queued → running → succeeded | failed, or cancelled from
+    queued or running (by a person; a cancelled job is never run or offered again)."""
 
     QUEUED = "queued"
     RUNNING = "running"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
+    CANCELLED = "cancelled"
 
     @property
     def finished(self) -> bool:
-        return self in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+        return self in FINISHED
+
+
+FINISHED = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
 
 
 class UTCDateTime(TypeDecorator):
@@ -87,6 +92,9 @@ class Job(Base):
     agency: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     created_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     request_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The job this one re-runs (same upload and fields), and where to announce its end.
+    rerun_of: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
+    callback_url: Mapped[str | None] = mapped_column(String(2048), nullable=True)
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

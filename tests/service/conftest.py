@@ -112,3 +112,17 @@ def job_row(runtime, **fields) -> Job:
                upload_size=1, upload_sha256="0" * 64)
     row.update(fields)
     return runtime.jobs.add(Job(**row))
+@pytest.fixture()
+def make_stack(tmp_path):
+    """A private stack (Redis, data folder, workers on demand) as the reliability tests use."""
+    from tests.reliability.conftest import Stack
+
+    built = []
+
+    def make(appendonly: bool = False, **env: str):
+        built.append(Stack(tmp_path, appendonly, **env).start())
+        return built[-1]
+
+    yield make
+    for each in built:
+        each.stop()

@@ -264,3 +264,38 @@ def test_pages_fit_a_phone_and_a_desktop(browser, web_server, tmp_path, width):
     browser.get(web_server + "/jobs")
     assert browser.find_elements(By.CSS_SELECTOR, "table.history tbody tr")
     fits("history")
+
+
+def test_a_succeeded_job_shows_its_pdf_and_a_page_preview(browser, web_server):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from tasks.pdf.office import find_office
+
+    if isinstance(find_office(), str):
+        pytest.skip(find_office())
+    browser.get(web_server + "/")
+    period = browser.find_element(By.NAME, "period")
+    period.clear()
+    period.send_keys("2023")
+    browser.find_element(By.NAME, "data").send_keys(str(SAMPLE))
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(browser, 60).until(
+        lambda b: b.find_elements(By.ID, "job-status")
+        and b.find_element(By.ID, "job-status").text == "Hoàn thành")
+    pdf = browser.find_element(By.ID, "job-pdf")
+    assert pdf.is_displayed() and pdf.get_attribute("href").endswith("/document?format=pdf")
+    assert not browser.find_element(By.ID, "job-cancel").is_displayed()
+    assert browser.find_element(By.ID, "job-rerun").is_displayed()
+    image = browser.find_element(By.ID, "preview-image")
+    WebDriverWait(browser, 120).until(
+        lambda b: b.execute_script("return arguments[0].naturalWidth", image) > 0
+        and b.find_element(By.ID, "preview-page").text == "Trang 1/4")
+    assert image.is_displayed() and image.get_attribute("src").endswith("/preview/1")
+    browser.find_element(By.ID, "preview-next").click()
+    WebDriverWait(browser, 30).until(
+        lambda b: b.find_element(By.ID, "preview-page").text == "Trang 2/4"
+        and image.get_attribute("src").endswith("/preview/2")
+        and b.execute_script("return arguments[0].complete && arguments[0].naturalWidth",
+                             image) > 0)
+    assert browser.find_element(By.ID, "preview-prev").is_enabled()

@@ -4,7 +4,8 @@
   var section = document.getElementById("job");
   if (!section) { return; }
   var statusUrl = section.getAttribute("data-status-url");
-  var labels = {queued: "Đang chờ", running: "Đang xử lý", succeeded: "Hoàn thành", failed: "Lỗi"};
+  var labels = {queued: "Đang chờ", running: "Đang xử lý", succeeded: "Hoàn thành", failed: "Lỗi",
+                cancelled: "Đã hủy"};
   var stages = JSON.parse(section.getAttribute("data-stage-labels") || "{}");
 
   // The same table as the page's own (templates/_problems.html): the sheet, cell and
@@ -63,6 +64,7 @@
     if (job.document) {
       var box = document.getElementById("job-download");
       box.querySelector("a").href = job.document.url;
+      document.getElementById("job-pdf").href = job.document.pdf_url;
       document.getElementById("job-filename").textContent = job.document.filename;
       box.hidden = false;
     }

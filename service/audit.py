@@ -1,0 +1,29 @@
+"""Recording what people do, in the audit log, as the person the request acts for.
+
+The views call ``audit(action, target, details)`` after the action succeeded; who (user name),
+how (API token id, session, or the local single-user mode) and from where (client address)
+come from the request. See ``tasks.store.audit`` for the actions and what they name.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, request
+
+from service.access import current_principal
+
+
+def audit(action: str, target: str | None = None, details: dict | None = None,
+          agency: str | None = None) -> None:
+    """Record ``action`` on ``target`` by the current principal (raises ``AuditError`` for
+    details that would hold a secret)."""
+    principal = current_principal()
+    if principal is None:
+        actor, via = "-", None
+    elif principal.token_id:
+        actor, via = principal.user, f"token:{principal.token_id}"
+    else:
+        actor = principal.user
+        via = "session" if current_app.extensions["reportgen"].settings.auth_required \
+            else "local"
+    current_app.extensions["reportgen"].audit.record(
+        actor, action, target, details, via=via, agency=agency, address=request.remote_addr)
