@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
@@ -106,7 +105,7 @@ def _job_options(f):
                      help="The data workbook (.xlsx or .csv)."),
         click.option("--report-number", default=None, help="Report number (e.g. 5 → Số: 05/…)."),
         click.option("--report-date", type=click.DateTime(["%Y-%m-%d"]), default=None,
-                     help="Report date, YYYY-MM-DD (default: today)."),
+                     help="Report date, YYYY-MM-DD (default: left blank for the clerk)."),
         click.option("--signer-name", default=None),
         click.option("--signer-title", default=None),
     ]):
@@ -169,8 +168,7 @@ def render(template, province, period, data, report_number, report_date, signer_
     try:
         options = ReportOptions.from_dict(fields)
         request = ReportRequest(template, province or settings.default_province, period, options)
-        compiled = compile_report(Catalog(settings.templates_dir), request, data.read_bytes(),
-                                  today=date.today())
+        compiled = compile_report(Catalog(settings.templates_dir), request, data.read_bytes())
     except DataError as e:
         _print_problems([p.as_dict() for p in e.warnings()], "Lưu ý:")
         _print_problems([p.as_dict() for p in e.problems()], "Lỗi:")
@@ -284,7 +282,7 @@ def templates_check(file: Path, slug: str | None) -> None:
     except ReportError as e:
         click.echo(f"reportgen: {e.message} [{e.code}]", err=True)
         sys.exit(EXIT_USAGE)
-    allowed = {name for kind in kinds for name in kind.context_keys} or None
+    allowed = {name for kind in kinds for name in kind.context_names} or None
     findings = lint_template(file.read_bytes(), allowed)
     click.echo(format_lint(findings))
     sys.exit(EXIT_FAILED if findings else 0)
