@@ -136,10 +136,11 @@ GENDER_EQUALITY_MONTH = {
 # --------------------------------------------------------------------------- periodic report
 
 GEP_UNITS = [
-    # unit, Ban vì sự tiến bộ của phụ nữ strengthened, its meetings, budget (triệu), media activities/men/women, training classes/
-    # men/women, documents with gender mainstreaming, GBV cases detected, people supported,
-    # highlight. huyện Mai Châu logs its activities instead (GEP_LOG); huyện Yên Thủy has sent
-    # nothing, to show how a unit without figures reads.
+    # unit, Ban vì sự tiến bộ của phụ nữ strengthened, its meetings, budget (triệu), media
+    # activities/men/women, training classes/men/women, documents with gender mainstreaming,
+    # GBV cases detected, people supported, highlight. huyện Mai Châu logs its activities
+    # instead (GEP_LOG); huyện Yên Thủy has sent nothing, to show how a unit without figures
+    # reads.
     ("thành phố Hòa Bình", "Có", 2, 60, 24, 3100, 3600, 3, 95, 160, 6, 2, 2,
      "tổ chức hội thi tìm hiểu pháp luật về bình đẳng giới cho hội viên phụ nữ các phường"),
     ("huyện Đà Bắc", "Có", 1, 25, 10, 1200, 1500, 1, 40, 65, 2, 1, 1, ""),

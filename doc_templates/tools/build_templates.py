@@ -156,7 +156,7 @@ def gender_equality_month(doc) -> None:
     _coverage_note(doc)
 
 
-# --------------------------------------------------------------------------- shared by the kinds below
+# --------------------------------------------------------------------------- shared by the kinds
 
 STT_MM = 12  # wide enough for "STT" on one line at 11 pt
 
