@@ -8,7 +8,7 @@ that a running job is never handed to a second worker while the first still work
 from __future__ import annotations
 
 from celery import Celery, current_app
-from celery.signals import worker_process_init, worker_ready
+from celery.signals import worker_init, worker_process_init, worker_ready
 
 from tasks.limits import limit_memory
 from tasks.runtime import Runtime
@@ -105,6 +105,16 @@ def enqueue(app: Celery, runtime: Runtime, job_ids: list[str]) -> int:
 def _reconcile_at_start(sender=None, **_kwargs) -> None:
     # A pass as soon as a worker is up: jobs the queue forgot while nothing ran get sent.
     sender.app.send_task(RECONCILE_TASK, queue=QUEUE)
+
+
+@worker_init.connect
+def _load_catalog(sender=None, **_kwargs) -> None:
+    # Checked once in the main process, before the pool forks: every pool process, also one
+    # that replaces a killed one, starts with the report kinds loaded rather than loading them
+    # (about 0,4 s per kind, mostly the template lint) inside its first job's time limit.
+    runtime = getattr(sender.app, "reportgen", None)
+    if runtime is not None:
+        _ = runtime.catalog
 
 
 @worker_process_init.connect

@@ -96,7 +96,7 @@ def read_log(spec: SheetDef, sheet: str, columns: list[tuple],
     unit_code = next(c.code for c in spec.columns if c.type == "unit")
     category_code = next(c.code for c in spec.columns if c.type == "category")
     quantity_at = next((c[1] for c in columns if c[0] == "quantity"), None)
-    sums = [c for c in spec.columns if c.sum_of and c.code in letters]
+    sums = [(c, group) for c in spec.columns if c.code in letters for group in c.sum_groups]
     log = LogTotals(sheet, spec.into or "")
     for number, values, raw in rows:
         unit, category = values.get(unit_code), values.get(category_code)
@@ -111,9 +111,9 @@ def read_log(spec: SheetDef, sheet: str, columns: list[tuple],
                 f"({window[0]:%d/%m/%Y} – {window[1]:%d/%m/%Y}); hoạt động vẫn được tính.",
                 sheet, f"{letters['date']}{number}", "warning"))
         male, female = values.get("male") or 0, values.get("female") or 0
-        for column in sums:
+        for column, group in sums:
             total = values.get(column.code) or 0
-            parts = [values.get(p) or 0 for p in column.sum_of]
+            parts = [values.get(p) or 0 for p in group]
             if total and any(parts) and sum(parts) != total:
                 problems.append(Problem(
                     "inconsistent_total", f"«{column.label}» {total} khác tổng "

@@ -8,6 +8,7 @@ figure came from. Shapes of each figure are in docs/kinds.md.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -145,6 +146,11 @@ def _table(f: _Figures, d) -> list[dict]:
     return rows
 
 
+# How an indicator's value is compared with its target (``ItemDef.direction``).
+_COMPARE = {"at_least": operator.ge, "at_most": operator.le, "above": operator.gt,
+            "below": operator.lt}
+
+
 def _targets(f: _Figures, d) -> dict:
     spec = f.sheet(d.sheet)
     key = next(c.code for c in spec.columns if c.type == "item")
@@ -158,8 +164,8 @@ def _targets(f: _Figures, d) -> dict:
         target = target if target is not None else (
             Decimal(str(item.target)) if item.target is not None else None)
         value = values.get("value")
-        reached = None if value is None or target is None else (
-            value >= target if item.direction == "at_least" else value <= target)
+        reached = None if value is None or target is None else \
+            _COMPARE[item.direction](value, target)
         status = NO_VALUE if value is None else "Không có chỉ tiêu" if target is None \
             else "Đạt" if reached else "Chưa đạt"
         rows.append({"no": no, "code": item.code, "label": item.label, "measure": item.measure,

@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from tasks.report.kind_schema import SheetDef
+from tasks.report.kind_schema import ITEM_PREFILLED, SheetDef
 from tasks.report.kinds import ReportKind
 from tasks.report.period import ReportingPeriod
 from tasks.report.provinces import ProvinceAtDate
@@ -132,6 +132,7 @@ def _last_row(ws, spec: SheetDef, kind: ReportKind, province: ProvinceAtDate) ->
         _fill(ws, spec, "item", [i.code for i in kind.items])
         given = {"label": lambda i: i.label, "measure": lambda i: i.measure,
                  "target": lambda i: i.target}
+        assert set(given) == ITEM_PREFILLED  # what validation ignores as not given
         for pos, column in enumerate(spec.columns, start=1):
             if column.code in given:
                 for row, item in enumerate(kind.items, start=3):

@@ -67,7 +67,7 @@ def _sheets(kind: KindDef) -> Iterator[KindProblem]:
         yield from _layout(kind, sheet, where)
         codes = {c.code: c for c in sheet.columns}
         for m, column in enumerate(sheet.columns, start=1):
-            for part in column.sum_of:
+            for part in (p for group in column.sum_groups for p in group):
                 if part not in codes or codes[part].type not in _NUMBER:
                     yield _problem(f"{where}.columns[{m}].sum_of",
                                    f"«{part}» không phải là cột số của trang «{sheet.name}».")

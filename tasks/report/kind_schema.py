@@ -44,14 +44,23 @@ class ColumnDef(_Model):
     """A column: its code (the grey row of the workbook), its Vietnamese label and type.
 
     ``sum_of`` names columns whose sum this column must equal when both are filled in (a
-    "Tổng số người" beside "Nam" and "Nữ").
+    "Tổng số người" beside "Nam" and "Nữ"), or several such groups, each a split of the same
+    total (``[["male", "female"], ["children", "adults", "elderly"]]``): then the groups must
+    also agree with one another, the total given or not (see ``records.check_sums``).
     """
 
     code: Code
     label: Text
     type: ColumnType
     required: bool = False
-    sum_of: tuple[Code, ...] = ()
+    sum_of: tuple[Code, ...] | tuple[Annotated[tuple[Code, ...], Field(min_length=1)], ...] = ()
+
+    @property
+    def sum_groups(self) -> tuple[tuple[str, ...], ...]:
+        """``sum_of`` as a tuple of groups (one group when a flat list was given; () if none)."""
+        if not self.sum_of:
+            return ()
+        return self.sum_of if isinstance(self.sum_of[0], tuple) else (self.sum_of,)
 
 
 class CategoryDef(_Model):
@@ -108,7 +117,9 @@ class ItemDef(_Model):
     """An indicator of a targets report: its target and which way counts as reached.
 
     ``target`` None means the indicator is reported without a target; ``group`` is the area
-    of the strategy it belongs to.
+    of the strategy it belongs to. ``direction`` says how the value is compared with the
+    target: ``at_least`` (≥, "đạt ít nhất"), ``at_most`` (≤, "không quá"), ``above`` (>,
+    "trên") or ``below`` (<, "dưới": a target "dưới 30%" is not reached at 30%).
     """
 
     code: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z][0-9A-Za-z._-]*$",
@@ -116,7 +127,7 @@ class ItemDef(_Model):
     label: LongText
     measure: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = ""
     target: float | None = None
-    direction: Literal["at_least", "at_most"] = "at_least"
+    direction: Literal["at_least", "at_most", "above", "below"] = "at_least"
     by_sex: bool = False
     group: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
 
@@ -284,3 +295,6 @@ COMMON_NAMES = ("doc", "agency", "period", "campaign", "report", "signer", "reci
                 "coverage")
 # The names a period text (summary, opening, closing) may use.
 TEXT_NAMES = ("campaign", "period", "agency")
+# The columns of an items sheet the blank workbook fills from the [[items]] themselves (name,
+# unit of measure, target): a row holding only these has no figure yet.
+ITEM_PREFILLED = frozenset({"label", "measure", "target"})

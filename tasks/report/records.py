@@ -58,9 +58,10 @@ class Record:
         given = {c[0] for c in columns if c[1] < len(raw) and not is_blank(raw[c[1]])}
         return cls(sheet, row, values, CellRefs(letters, row), given)
 
-    def reported(self, key: str) -> bool:
-        """Whether the row holds anything besides its key column (the unit or indicator)."""
-        return bool(self.given - {key})
+    def reported(self, key: str, prefilled: frozenset[str] = frozenset()) -> bool:
+        """Whether the row holds anything besides its key column (the unit or indicator) and
+        the ``prefilled`` columns the blank workbook writes itself."""
+        return bool(self.given - {key} - prefilled)
 
 
 def is_blank(value: Any) -> bool:
@@ -74,20 +75,50 @@ def row_is_blank(raw: list[Any]) -> bool:
 
 
 def check_sums(records: list[Record], spec: SheetDef) -> list[Problem]:
-    """Rows where a column declared ``sum_of`` others differs from their sum."""
+    """Rows where a column declared ``sum_of`` others differs from their sum.
+
+    A given total must equal each split that has a figure in it. With several splits of one
+    total (by sex, by age …), every split must come to the total, or when the total is blank
+    to the first split filled in: there a blank split counts as 0 and is refused, since the
+    report would print its parts as zeros beside a non-zero total.
+    """
     problems = []
     for column in spec.columns:
-        if not column.sum_of:
-            continue
-        for r in records:
-            given = r.values.get(column.code)
-            parts = [r.values.get(p) or 0 for p in column.sum_of]
-            if given and column.code in r.given and any(parts) and sum(parts) != given:
-                shown = by_sex(*parts) if len(parts) == 2 else " + ".join(map(str, parts))
-                problems.append(Problem(
-                    "inconsistent_total", f"«{column.label}» {given} khác tổng các cột "
-                    f"{', '.join(column.sum_of)} ({shown}).", r.sheet, r.cells[column.code]))
+        groups = column.sum_groups
+        several = len(groups) > 1
+        for r in records if groups else ():
+            given = r.values.get(column.code) if column.code in r.given else None
+            sums = [(group, [r.values.get(p) or 0 for p in group]) for group in groups]
+            if given:
+                for group, parts in sums:
+                    if (several or any(parts)) and sum(parts) != given:
+                        problems.append(Problem(
+                            "inconsistent_total", f"«{column.label}» {given} khác tổng các "
+                            f"cột {', '.join(group)} ({_shown_sum(parts)}).", r.sheet,
+                            r.cells[column.code]))
+                continue
+            filled = [(group, parts) for group, parts in sums if any(parts)]
+            if not several or not filled:
+                continue
+            first, first_parts = filled[0]
+            for group, parts in sums:
+                if group is not first and sum(parts) != sum(first_parts):
+                    problems.append(Problem(
+                        "inconsistent_total", f"Tổng các cột {', '.join(group)} "
+                        f"({_shown_sum(parts)}) khác tổng các cột {', '.join(first)} "
+                        f"({_shown_sum(first_parts)}).", r.sheet, _first_cell(r, group)))
     return problems
+
+
+def _shown_sum(parts: list) -> str:
+    """The parts as the message shows them: "30 người (10 nam, 20 nữ)" for a pair of counts."""
+    if len(parts) == 2 and all(type(p) is int and p >= 0 for p in parts):
+        return by_sex(*parts)
+    return " + ".join(map(str, parts))
+
+
+def _first_cell(record: Record, codes: tuple[str, ...]) -> str | None:
+    return next((record.cells[c] for c in codes if c in record.cells), None)
 
 
 def check_keys(records: list[Record], key: str, what: str) -> tuple[list[Record], list[Problem]]:

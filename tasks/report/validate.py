@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from tasks.report import activity_log
 from tasks.report.errors import Problem
 from tasks.report.header import find_header, is_code_row
-from tasks.report.kind_schema import SheetDef
+from tasks.report.kind_schema import ITEM_PREFILLED, SheetDef
 from tasks.report.kinds import ReportKind
 from tasks.report.period import ReportingPeriod
 from tasks.report.provinces import ProvinceAtDate
@@ -221,7 +221,7 @@ class Validator:
                 continue
             key = _key_column(spec, "item")
             given = {r.values[key].code for r in data.tables[spec.key]
-                     if r.values.get(key) and r.reported(key)}
+                     if r.values.get(key) and r.reported(key, ITEM_PREFILLED)}
             missing = [i for i in self.kind.items if i.code not in given]
             if missing:
                 shown = ", ".join(i.code for i in missing[:20])
@@ -235,7 +235,8 @@ class Validator:
             records = data.tables.get(spec.key, [])
             if spec.layout == "units" and reported_units(records, _key_column(spec, "unit")):
                 return True
-            if spec.layout == "items" and any(r.reported(_key_column(spec, "item"))
+            if spec.layout == "items" and any(r.reported(_key_column(spec, "item"),
+                                                         ITEM_PREFILLED)
                                               for r in records):
                 return True
             if spec.layout == "rows" and records:

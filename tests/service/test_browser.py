@@ -43,10 +43,11 @@ def browser(tmp_path):
 
 def test_form_submission_shows_progress_then_the_download(browser, web_server):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     browser.get(web_server + "/")
     assert browser.find_element(By.TAG_NAME, "h1").text == "Lập báo cáo từ bảng số liệu"
+    Select(browser.find_element(By.NAME, "template")).select_by_value("gender-equality-month")
     period = browser.find_element(By.NAME, "period")
     period.clear()
     period.send_keys("2023")

@@ -1,8 +1,8 @@
-"""The appendix (the last section, when there are several): label, title, reference line.
+"""The appendices (``Layout.appendices``): label, title, reference line of each.
 
-Recognition: the printed body-level paragraphs of the last section, in order: ``Phụ lục …``, the
-title, and the line starting ``(Kèm theo``. The reference line must cite the report's own number,
-symbol and date as written in the header (a draft's blank number and date included).
+Recognition: the printed body-level paragraphs of each appendix section, in order: ``Phụ lục …``,
+the title, and the line starting ``(Kèm theo``. The reference line must cite the report's own
+number, symbol and date as written in the header (a draft's blank number and date included).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import re
 
 from tasks.report.conformance.dates import read_date, read_place_date
 from tasks.report.conformance.header import NUMBER
-from tasks.report.conformance.layout import Layout
+from tasks.report.conformance.layout import Layout, Section
 from tasks.report.conformance.model import Finding
 from tasks.report.conformance.spec import Spec, check_paragraph
 from tasks.report.conformance.styles import w
@@ -26,20 +26,30 @@ REFERENCE_TEXT = re.compile(
 _ROLES = (("label", "Phụ lục"), ("title", "tên phụ lục"), ("reference", "«(Kèm theo …)»"))
 
 
-def recognise(layout: Layout) -> None:
-    """Label the appendix label, title and reference line."""
-    if layout.appendix is None:
-        return
-    printed = [b for b in layout.appendix.blocks
-               if b.tag == w("p") and squeeze(paragraph_text(b))]
+def _parts(section: Section) -> dict[str, object | None]:
+    """The label, title and reference line of one appendix section (None when absent)."""
+    printed = [b for b in section.blocks if b.tag == w("p") and squeeze(paragraph_text(b))]
     label = printed[0] if printed and _text(printed[0]).startswith("Phụ lục") else None
     rest = printed[1:] if label is not None else printed
     reference = next((p for p in rest[:2] if _text(p).startswith("(Kèm theo")), None)
     title = rest[0] if rest and rest[0] is not reference else None
-    for role, p in (("label", label), ("title", title), ("reference", reference)):
-        layout.roles[f"appendix.{role}"] = [p] if p is not None else []
-        if p is not None:
-            layout.label(p, f"appendix.{role}", "Phụ lục")
+    return {"label": label, "title": title, "reference": reference}
+
+
+def recognise(layout: Layout) -> None:
+    """Label the label, title and reference line of every appendix."""
+    for role, _what in _ROLES:
+        layout.roles[f"appendix.{role}"] = []
+    for section in layout.appendices:
+        for role, p in _parts(section).items():
+            if p is not None:
+                layout.roles[f"appendix.{role}"].append(p)
+                layout.label(p, f"appendix.{role}", _place(layout, section))
+
+
+def _place(layout: Layout, section: Section) -> str:
+    """"Phụ lục" for the only appendix; "Phụ lục (phần 3)" when there are several."""
+    return "Phụ lục" if len(layout.appendices) == 1 else f"Phụ lục (phần {section.index + 1})"
 
 
 def _text(p) -> str:
@@ -47,17 +57,17 @@ def _text(p) -> str:
 
 
 def check(layout: Layout) -> list[Finding]:
-    """The three lines present and formatted; the reference cites this report."""
-    if layout.appendix is None:
-        return []
+    """The three lines of every appendix present and formatted; each reference cites this
+    report."""
     found = []
-    for (role, what), spec in zip(_ROLES, (LABEL, TITLE, REFERENCE), strict=True):
-        paragraphs = layout.roles.get(f"appendix.{role}", [])
-        if not paragraphs:
-            found.append(Finding("appendix.missing", f"Phụ lục thiếu dòng {what}.",
-                                 f"appendix.{role}", "Phụ lục"))
-        for p in paragraphs:
-            found += check_paragraph(layout, p, spec)
+    for section in layout.appendices:
+        parts = _parts(section)
+        for (role, what), spec in zip(_ROLES, (LABEL, TITLE, REFERENCE), strict=True):
+            if parts[role] is None:
+                found.append(Finding("appendix.missing", f"Phụ lục thiếu dòng {what}.",
+                                     f"appendix.{role}", _place(layout, section)))
+            else:
+                found += check_paragraph(layout, parts[role], spec)
     for p in layout.roles.get("appendix.reference", []):
         found += _reference(layout, p)
     return found

@@ -2,7 +2,9 @@
 
 How each part is recognised (the document's own style names are never trusted):
 - sections end at a paragraph carrying ``w:sectPr`` (the last one at ``w:body/w:sectPr``); the
-  first section is the main one, and when there are several the last is the appendix;
+  first section is the main one; when there are several, the appendices (Phụ lục I, Phụ lục II
+  …) are the sections from the first one after the main section whose first printed paragraph
+  starts with "Phụ lục" to the end, or else the last section alone;
 - the header is the first table of the body (before the appendix);
 - the title block is the first non-empty paragraph after it (``BÁO CÁO``), the next one (the
   summary line), and a ``Kính gửi:`` paragraph if one follows;
@@ -61,7 +63,17 @@ class Layout:
 
     @property
     def appendix(self) -> Section | None:
-        return self.sections[-1] if len(self.sections) > 1 else None
+        """The last appendix section; ``None`` for a document of one section."""
+        return self.appendices[-1] if self.appendices else None
+
+    @property
+    def appendices(self) -> list[Section]:
+        """Every appendix section, in order (see the module docstring)."""
+        if len(self.sections) < 2:
+            return []
+        first = next((s.index for s in self.sections[1:] if _opens_appendix(s)),
+                     self.sections[-1].index)
+        return self.sections[first:]
 
     def name(self, node) -> str:
         """The element name of a paragraph ("header.motto", "body.paragraph[12]")."""
@@ -129,14 +141,22 @@ def split_sections(body) -> list[Section]:
     return sections
 
 
+def _opens_appendix(section: Section) -> bool:
+    printed = next((b for b in section.blocks
+                    if b.tag == w("p") and squeeze(paragraph_text(b))), None)
+    return printed is not None and squeeze(paragraph_text(printed)).startswith("Phụ lục")
+
+
 def build_layout(data: bytes, expected: Expected | None = None) -> Layout:
     """Open the document and recognise its parts (see the module docstring)."""
     document = open_document(data)
     styles = StyleSheet(document.styles.element)
     sections = split_sections(document.element.body)
-    content = [b for s in (sections[:-1] if len(sections) > 1 else sections) for b in s.blocks]
-    layout = Layout(document, styles, sections, content, expected=expected or Expected())
-    tables = [b for b in content if b.tag == w("tbl")]
+    layout = Layout(document, styles, sections, [], expected=expected or Expected())
+    appendices = layout.appendices
+    layout.content = [b for s in sections[:appendices[0].index if appendices else None]
+                      for b in s.blocks]
+    tables = [b for b in layout.content if b.tag == w("tbl")]
     layout.header_table = tables[0] if tables else None
     if len(tables) > 1:
         layout.signature_table = tables[-1]

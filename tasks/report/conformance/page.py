@@ -30,7 +30,7 @@ def _is_a4(width: int, height: int) -> bool:
 
 
 def check(layout: Layout) -> list[Finding]:
-    """Paper size and margins of the main section; paper size of the appendix section."""
+    """Paper size and margins of the main section; paper size of every appendix section."""
     found = []
     width, height = page_size(layout.main)
     if not _is_a4(width, height):
@@ -38,13 +38,13 @@ def check(layout: Layout) -> list[Finding]:
             "page.size", f"Trang chính phải là A4 đứng (11906 × 16838 twip), đang là "
                          f"{width} × {height} twip.", "page.size", "Phần 1 (thân văn bản)"))
     found += _margins(layout.main)
-    if layout.appendix is not None:
-        width, height = page_size(layout.appendix)
+    for section in layout.appendices:
+        width, height = page_size(section)
         if not (_is_a4(width, height) or _is_a4(height, width)):
             found.append(Finding(
                 "page.size", f"Trang phụ lục phải là khổ A4 (đứng hoặc ngang), đang là "
                              f"{width} × {height} twip.", "appendix.page",
-                f"Phần {layout.appendix.index + 1} (phụ lục)"))
+                f"Phần {section.index + 1} (phụ lục)"))
     return found
 
 

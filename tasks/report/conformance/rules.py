@@ -2,7 +2,7 @@
 
 A rule is a paragraph bottom border (its width: the paragraph's room between its indents) or a
 line shape (DrawingML ``prstGeom`` line/connector, or VML ``v:line``; its width: the shape's
-extent), found in the main part of the document (the appendix section is not searched).
+extent), found in the main part of the document (the appendix sections are not searched).
 It belongs to an element when it sits in that element's paragraph or in a paragraph after it
 and before the next printed text (in the same table cell for the header elements).
 """
