@@ -31,8 +31,8 @@ def accept_template(runtime: Runtime, slug: str, data: bytes, uploaded_by: str |
         kind = runtime.catalog.kind(slug)
     except ReportError as e:
         raise ApiError.from_report_error(e, 404) from e
-    if not data:
-        raise ApiError(400, "missing_file", "Chưa chọn tệp mẫu (.docx).")
+    if not data:  # a file was chosen (the form and the API check that): it is empty
+        raise ApiError(422, "empty_file", "Tệp mẫu rỗng (0 byte): tệp đã chọn không có nội dung.")
     if len(data) > MAX_TEMPLATE_BYTES:
         raise ApiError(413, "too_large", "Tệp mẫu vượt quá 20 MB.")
     findings = lint_template(data, set(kind.context_keys) or None)

@@ -113,9 +113,10 @@ def get_document(job_id: str):
 def upload_template(slug: str):
     """A new version of a kind's template (admin): linted, tried on the sample, then current."""
     files = request.files.getlist("template")
-    if len(files) != 1:
+    data = files[0].read() if len(files) == 1 else b""
+    if len(files) != 1 or not (data or files[0].filename):
         raise ApiError(400, "missing_file", "Gửi đúng một tệp mẫu (.docx) trong trường template.")
-    version = accept_template(runtime(), slug, files[0].read(), current_principal().user)
+    version = accept_template(runtime(), slug, data, current_principal().user)
     body = {"slug": version.slug, "sha256": version.sha256, "source": version.source}
     return jsonify(body), 201
 
