@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from tasks.report.errors import CatalogError
-from tasks.report.provinces import ProvinceProfile, load_province
+from tasks.report.provinces import ProvinceProfile, load_province, with_predecessors
 
 
 @dataclass(frozen=True)
@@ -154,10 +154,10 @@ class Catalog:
             k.slug: k
             for k in (load_kind(p.parent) for p in sorted(self.root.glob("*/kind.toml")))
         }
-        self.provinces = {
+        self.provinces = with_predecessors({
             p.slug: p
             for p in (load_province(f) for f in sorted((self.root / "provinces").glob("*.toml")))
-        }
+        })
 
     def kind(self, slug: str) -> ReportKind:
         """The kind ``slug``; ``CatalogError`` (code ``unknown_template``) when absent."""
