@@ -14,7 +14,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from tasks.report.text import ascii_key, clean, legacy_encoding, legacy_message
+from tasks.report.legacy_fonts import legacy_encoding, legacy_message
+from tasks.report.text import ascii_key, clean
 
 _GROUPED = re.compile(r"^\d{1,3}([.,\u00a0 ]\d{3})+$")
 _PLAIN = re.compile(r"^\d+$")
