@@ -106,7 +106,8 @@ def _override(values: list[Any], cells: list[tuple[int, Any]]) -> None:
     for column, value in cells:
         if column > len(values):
             values.extend([None] * (column - len(values)))
-        values[column - 1] = value
+        blank = value.__class__ is str and not value.strip(BLANK_CHARACTERS)
+        values[column - 1] = None if blank else value
 
 
 def sheet_name(name: str) -> str:
