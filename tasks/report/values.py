@@ -10,6 +10,7 @@ cell has no value, and reading it as blank would print a wrong figure.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from datetime import date, datetime, time, timedelta
@@ -169,6 +170,8 @@ def parse_date(value: Any) -> date | None:
     raise ValueProblem("not_a_date", f"«{value}» không phải là ngày (ghi dd/mm/yyyy).")
 
 
+# A log repeats the same few dozen dates over thousands of rows: each text is parsed once.
+@functools.lru_cache(maxsize=4096)
 def _text_date(value: str) -> date | None:
     text = clean(value)
     if not text:
