@@ -1,4 +1,5 @@
-"""End-to-end figures against `reportgen run`: latency, throughput, CPU per document.
+"""End-to-end figures against `reportgen run`: latency, throughput, CPU per document, and
+validating a large activity log over HTTP.
 
 Each measurement starts its own service (embedded Redis, the default worker pool, gunicorn) on
 a free port with a fresh data folder, so runs do not see each other's jobs.
@@ -20,7 +21,8 @@ from pathlib import Path
 import psutil
 import requests
 
-from bench.stats import summary
+from bench.intake import write_log
+from bench.stats import repeat, summary
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "doc_templates" / "gender-equality-month" / "sample.xlsx"
@@ -143,6 +145,23 @@ def throughput(clients: int = 8, seconds: float = 60.0, concurrency: int | None 
             "cpu_ms_per_doc": sum(by_part.values()), "cpu_ms_per_doc_by_part": by_part,
             "client_cpu_ms_per_doc": round(1000 * client_cpu / count, 2),
             "latency": summary(done) if done else {}}
+
+
+def validate_over_http(rows: int = 100_000, runs: int = 10, warmup: int = 2) -> dict:
+    """``POST /api/v1/validate`` of an activity log CSV of ``rows`` rows: upload, multipart
+    parsing, reading, validation and aggregation, answered as JSON; p50/p95 in ms."""
+    data = write_log(rows, "csv")
+    with Service() as service, requests.Session() as session:
+        def once() -> None:
+            response = session.post(f"{service.url}/api/v1/validate", data=FIELDS,
+                                    files={"data": ("log.csv", data)}, timeout=120)
+            response.raise_for_status()
+            body = response.json()
+            if not body["valid"] or body["summary"]["activity_log"]["rows"] != rows:
+                raise RuntimeError(f"unexpected answer: {str(body)[:300]}")
+
+        figures = repeat(once, runs, warmup)
+    return {**figures, "rows": rows, "file_mb": round(len(data) / 2**20, 2)}
 
 
 def _own_cpu() -> float:

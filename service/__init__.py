@@ -12,6 +12,7 @@ from flask import Flask, current_app, request
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from service.form_parsing import UploadRequest
 from tasks.celery_app import create_celery
 from tasks.runtime import Runtime
 from tasks.settings import Settings, load_settings
@@ -44,10 +45,12 @@ def create_app(settings: Settings | None = None, config: dict | None = None) -> 
 
     settings = settings or load_settings()
     app = Flask(__name__, static_folder=None)
+    app.request_class = UploadRequest
     app.config.update(
         SECRET_KEY=settings.secret_key,
         # Room for the multipart envelope around the largest accepted file.
         MAX_CONTENT_LENGTH=settings.max_upload_bytes + 256 * 1024,
+        # Per text field; file parts are not held to it (see service.form_parsing).
         MAX_FORM_MEMORY_SIZE=64 * 1024,
         MAX_FORM_PARTS=50,
         SESSION_COOKIE_HTTPONLY=True,

@@ -62,8 +62,9 @@ def accept_bundle(runtime: Runtime, celery: Celery, data: bytes,
     """Check, store and try the bundle ``data``; returns the version and the HTTP status
     to answer (201 accepted and current, 202 still being tried). Raises ``ApiError``: 400
     empty, 413 too large, 422 refused (with findings), 503 storage or queue unavailable."""
-    if not data:
-        raise ApiError(400, "missing_file", "Chưa chọn tệp gói loại báo cáo (.zip).")
+    if not data:  # a file was chosen (the form and the API check that): it is empty
+        raise ApiError(422, "empty_file", "Tệp gói loại báo cáo rỗng (0 byte): tệp đã chọn "
+                       "không có nội dung.")
     try:
         files = unpack(data)
     except ReportError as e:
@@ -80,8 +81,9 @@ def accept_template(runtime: Runtime, celery: Celery, slug: str, data: bytes,
         kind = runtime.catalog.kind(slug)
     except ReportError as e:
         raise ApiError.from_report_error(e, 404) from e
-    if not data:
-        raise ApiError(400, "missing_file", "Chưa chọn tệp mẫu (.docx).")
+    if not data:  # a file was chosen (the form and the API check that): it is empty
+        raise ApiError(422, "empty_file", "Tệp mẫu rỗng (0 byte): tệp đã chọn không có nội "
+                       "dung.")
     if len(data) > MAX_TEMPLATE_BYTES:
         raise ApiError(413, "too_large", "Tệp mẫu vượt quá 20 MB.")
     try:

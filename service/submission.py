@@ -70,8 +70,10 @@ def build_request(runtime: Runtime, fields: Mapping[str, str]) -> ReportRequest:
 
 
 def check_upload(runtime: Runtime, upload: Upload | None) -> str:
-    """The upload's type (``xlsx`` or ``csv``); raises ``ApiError`` (400/413/415)."""
-    if upload is None or not upload.data:
+    """The upload's type (``xlsx``, ``ods`` or ``csv``); raises ``ApiError``: 400
+    ``missing_file`` when no file was chosen (no part, or a part without a name and without
+    bytes, as a browser sends it), 422 ``empty_file`` for a chosen file of 0 bytes, 413, 415."""
+    if upload is None or not (upload.data or upload.filename):
         raise ApiError(400, "missing_file", "Chưa chọn tệp dữ liệu (data).")
     limit = runtime.settings.max_upload_bytes
     if len(upload.data) > limit:
@@ -80,7 +82,7 @@ def check_upload(runtime: Runtime, upload: Upload | None) -> str:
     try:
         return detect_type(upload.data)
     except IntakeError as e:
-        raise ApiError.from_report_error(e, 415) from e
+        raise ApiError.from_report_error(e, 422 if e.code == "empty_file" else 415) from e
 
 
 @dataclass(frozen=True)

@@ -139,11 +139,14 @@ def get_document(job_id: str):
     return response
 
 
-def _one_file(field: str, what: str):
+def _one_file(field: str, what: str) -> bytes:
+    """The bytes of the one file sent in ``field``: 400 ``missing_file`` when there is none
+    (or several); a chosen file that is empty is the caller's to refuse (``empty_file``)."""
     files = request.files.getlist(field)
-    if len(files) != 1:
+    data = files[0].read() if len(files) == 1 else b""
+    if len(files) != 1 or not (data or files[0].filename):
         raise ApiError(400, "missing_file", f"Gửi đúng một {what} trong trường {field}.")
-    return files[0].read()
+    return data
 
 
 def _version_response(version, status: int):

@@ -3,6 +3,8 @@
 Encodings tried in order: UTF-16 when a byte-order mark says so, UTF-8 with or without BOM,
 then Windows-1258 (Vietnamese Windows, which writes tones as combining marks: the cells are
 NFC-normalised by the column parsers). The delimiter is sniffed among ``,``, ``;`` and tab.
+A field that is exactly an error value as Excel and LibreOffice export it ("#DIV/0!",
+"#N/A", "Err:502") is the error of a formula, never a value: it becomes a ``CellError``.
 """
 
 from __future__ import annotations
@@ -11,6 +13,12 @@ import codecs
 import csv
 import io
 
+from tasks.report.cell_errors import (
+    MAX_ERROR_CELLS,
+    CellError,
+    error_cells_past_cap,
+    is_error_text,
+)
 from tasks.report.sheets import IntakeError, Sheet, keep_rows
 
 _SNIFF = 8192
@@ -46,7 +54,21 @@ def read_csv(data: bytes) -> Sheet:
     sheet = Sheet("csv")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text[:_SNIFF]))
     try:
-        keep_rows(sheet, reader)
+        # Error values are looked for cell by cell only in a file that may hold one.
+        keep_rows(sheet, _with_errors(reader) if "#" in text or "Err:" in text else reader)
     except csv.Error as e:
         raise IntakeError(f"Tệp CSV lỗi ở dòng {reader.line_num}: {e}", "corrupt_file") from e
     return sheet
+
+
+def _with_errors(rows):
+    """``rows`` with each exported error value as a ``CellError``."""
+    found = 0
+    for number, row in enumerate(rows, 1):
+        for column, value in enumerate(row):
+            if ("#" in value or "Err:" in value) and is_error_text(value.strip()):
+                found += 1
+                if found > MAX_ERROR_CELLS:
+                    raise error_cells_past_cap("csv", f"dòng {number}", value.strip())
+                row[column] = CellError(value.strip())
+        yield row

@@ -27,7 +27,7 @@ from tasks.report.kind_checks import check_definition
 from tasks.report.kind_problems import KindError, KindProblem, from_validation
 from tasks.report.kind_schema import COMMON_NAMES, CampaignsDef, KindDef, PeriodTexts, SheetDef
 from tasks.report.period import describe_forms, parse_period
-from tasks.report.provinces import ProvinceProfile, load_province
+from tasks.report.provinces import ProvinceProfile, load_province, with_predecessors
 from tasks.report.template_names import used_names
 
 log = logging.getLogger(__name__)
@@ -211,6 +211,7 @@ class Catalog:
                              [KindProblem(path.name, "", e.code, e.message)])
                 continue
             self.provinces[profile.slug] = profile
+        self.provinces = with_predecessors(self.provinces)
         self.kinds: dict[str, ReportKind] = {}
         if folders is None:
             folders = [p.parent for p in sorted(self.root.glob(f"*/{KIND_FILE}"))]

@@ -6,28 +6,26 @@ work (a department, its symbol, ministry, recipients and signer between two date
 equality moved from the Sở Lao động - Thương binh và Xã hội to the Sở Nội vụ in 2025) and a
 unit registry (codes, names, unit types, display order, aliases, validity). Everything is
 resolved at one date, the report's issue date (see ``pipeline.resolve``).
+A profile whose area passed to another (``successor``) is that one's predecessor: its units
+are the former units of the successor's area, named when a workbook still uses them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
-import functools
 import tomllib
 from dataclasses import dataclass
 from dataclasses import field as default
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from tasks.report.errors import CatalogError
 from tasks.report.text import ascii_key, clean, name_key
+from tasks.report.unit_names import KIND_NOUNS, UnitForms, split_kind, unit_forms
 
 _OPEN_START = date(1900, 1, 1)
 _OPEN_END = date(9999, 12, 31)
-# Prefixes people write before a unit's proper name; matched after ascii folding.
-_KIND_PREFIXES = (
-    "thanh pho ", "tp. ", "tp ", "thi xa ", "tx. ", "tx ", "huyen ", "h. ", "quan ", "q. ",
-    "thi tran ", "tt. ", "tt ", "phuong ", "p. ", "xa ", "x. ", "dac khu ",
-)
 
 
 def _dates(raw: dict) -> tuple[date, date]:
@@ -55,30 +53,10 @@ class Unit:
     def valid_on(self, day: date) -> bool:
         return self.valid_from <= day <= self.valid_to
 
-    def keys(self) -> frozenset[str]:
-        """Matching keys of the unit: its name, the name without its kind noun, its aliases."""
-        return _unit_keys(self.name, self.aliases)
-
-
-@functools.lru_cache(maxsize=4096)
-def _unit_keys(name: str, aliases: tuple[str, ...]) -> frozenset[str]:
-    keys = {name_key(name), *(name_key(a) for a in aliases)}
-    proper = _strip_kind(name)
-    if proper:
-        keys.add(name_key(proper))
-    return frozenset(keys)
-
-
-def _strip_kind(name: str) -> str:
-    """The proper name without a leading kind noun ("huyện Lạc Sơn" → "Lạc Sơn"), or ""."""
-    name = clean(name)
-    folded = ascii_key(name)
-    if len(folded) != len(name):  # folding changed the length: positions no longer line up
-        return ""
-    for prefix in _KIND_PREFIXES:
-        if folded.startswith(prefix):
-            return name[len(prefix):].strip()
-    return ""
+    def forms(self) -> UnitForms:
+        """The ways the unit may be written: its name, its aliases, its proper name with or
+        without its own type word (see ``unit_names``)."""
+        return unit_forms(self.name, self.unit_type, self.aliases)
 
 
 @dataclass(frozen=True)
@@ -115,7 +93,11 @@ class Agency:
 
 @dataclass(frozen=True)
 class ProvinceAtDate:
-    """A profile resolved at one date: its era and the units that report in it, in order."""
+    """A profile resolved at one date: its era and the units that report in it, in order.
+
+    ``former`` holds the units of the same area that ended before the date (this profile's and
+    its predecessors'), the latest ending first.
+    """
 
     slug: str
     name: str
@@ -132,21 +114,51 @@ class ProvinceAtDate:
                 f"Hồ sơ tỉnh {self.name} chưa ghi cơ quan nào phụ trách lĩnh vực "
                 f"«{field_of_work}» vào ngày {self.day:%d/%m/%Y}.", "no_issuing_agency")
         return found
+    former: tuple[Unit, ...] = ()
 
     def match_unit(self, text: str) -> Unit | None:
-        """The unit whose name, alias or proper name matches ``text``; ``None`` when none does."""
+        """The unit ``text`` names (see ``unit_names``); ``None`` when none does."""
         key = name_key(text)
-        stripped = _strip_kind(text)
-        wanted = {key, name_key(stripped)} if stripped else {key}
         for unit in self.units:
-            if unit.keys() & wanted:
+            if key in unit.forms().names:
+                return unit
+        kind, proper = split_kind(text)
+        proper_key = name_key(proper)
+        for unit in self.units:
+            forms = unit.forms()
+            # A proper name may itself begin like a type word ("Xà Phìn"): try it whole too.
+            if forms.accepts(kind, proper_key) or (kind is not None and forms.accepts(None, key)):
                 return unit
         return None
 
+    def explain_unmatched(self, text: str) -> tuple[str, str]:
+        """(code, Vietnamese message) saying why ``text`` names no unit at this date:
+        ``former_unit`` (it names a unit that ended before), ``unit_kind_mismatch`` (its type
+        word is not the type of the unit with that proper name), ``unknown_unit``; each with
+        the closest valid names."""
+        shown = clean(text)
+        kind, proper = split_kind(text)
+        key, proper_key = name_key(text), name_key(proper)
+        where = f"{self.era.province} ngày {self.day:%d/%m/%Y}"
+        same = [u.name for u in self.units if u.forms().accepts(None, proper_key)]
+        close = list(dict.fromkeys([*same, *self.suggest(text)]))[:3]
+        hint = f" Có phải: {', '.join(close)}?" if close else ""
+        for unit in self.former:
+            forms = unit.forms()
+            if key in forms.names or forms.accepts(kind, proper_key):
+                ended = unit.valid_to + timedelta(days=1)
+                named = unit.name if key == name_key(unit.name) else f"«{shown}» ({unit.name})"
+                return "former_unit", (f"{named} không còn từ {ended:%d/%m/%Y}, không thuộc "
+                                       f"danh sách đơn vị của {where}.{hint}")
+        if same and kind is not None:
+            return "unit_kind_mismatch", (f"«{shown}»: {where} không có "
+                                          f"{KIND_NOUNS.get(kind, kind)} {proper}.{hint}")
+        return "unknown_unit", f"«{shown}» không có trong danh sách đơn vị của {where}.{hint}"
+
     def suggest(self, text: str, limit: int = 3) -> list[str]:
         """Official names that look like ``text`` (ignoring diacritics), best first."""
-        by_key = {ascii_key(_strip_kind(u.name) or u.name): u.name for u in self.units}
-        target = ascii_key(_strip_kind(text) or text)
+        by_key = {ascii_key(split_kind(u.name)[1]): u.name for u in self.units}
+        target = ascii_key(split_kind(text)[1])
         close = difflib.get_close_matches(target, list(by_key), n=limit, cutoff=0.5)
         return [by_key[k] for k in close]
 
@@ -162,6 +174,7 @@ class ProvinceProfile:
     agencies: tuple[Agency, ...] = ()
     successor: str | None = None
     successor_from: date | None = None
+    predecessors: tuple[ProvinceProfile, ...] = default(default=(), repr=False, compare=False)
 
     @property
     def first_day(self) -> date:
@@ -188,8 +201,11 @@ class ProvinceProfile:
             (u for u in self.units if u.level == era.reporting_level and u.valid_on(day)),
             key=lambda u: u.order,
         )
+        former = sorted((u for p in (self, *self.predecessors) for u in p.units
+                         if u.valid_to < day), key=lambda u: u.valid_to, reverse=True)
         agencies = tuple(a for a in self.agencies if a.valid_from <= day <= a.valid_to)
-        return ProvinceAtDate(self.slug, self.name, day, era, tuple(units), agencies)
+        return ProvinceAtDate(self.slug, self.name, day, era, tuple(units), agencies,
+                              tuple(former))
 
 
 def _era(raw: dict) -> Era:
@@ -210,6 +226,20 @@ def _unit(raw: dict) -> Unit:
                 order=int(raw["order"]), code=str(raw["code"]) if "code" in raw else None,
                 aliases=tuple(raw.get("aliases", ())), valid_from=_dates(raw)[0],
                 valid_to=_dates(raw)[1], former_province=raw.get("former_province"))
+
+
+def with_predecessors(profiles: dict[str, ProvinceProfile]) -> dict[str, ProvinceProfile]:
+    """``profiles`` with each one's ``predecessors``: every profile whose ``successor`` chain
+    leads to it."""
+    def ancestors(slug: str, seen: frozenset[str]) -> list[ProvinceProfile]:
+        found = []
+        for profile in profiles.values():
+            if profile.successor == slug and profile.slug not in seen:
+                found += [profile, *ancestors(profile.slug, seen | {profile.slug})]
+        return found
+
+    return {slug: dataclasses.replace(p, predecessors=tuple(ancestors(slug, frozenset({slug}))))
+            for slug, p in profiles.items()}
 
 
 def load_province(path: Path) -> ProvinceProfile:

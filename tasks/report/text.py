@@ -1,8 +1,10 @@
-"""Vietnamese text as it arrives from spreadsheets: normalisation, matching keys, legacy fonts.
+"""Vietnamese text as it arrives from spreadsheets: normalisation, blank cells, matching keys.
 
 Names arrive in NFC or NFD, with old or new tone placement (Hoà/Hòa), NBSP and zero-width
 characters; ``name_key`` makes them compare equal while the registry's spelling is printed.
-Text typed with the pre-Unicode TCVN3 (.VnTime) or VNI fonts is recognised, never printed.
+Free text keeps its line breaks (``clean_lines``); a text of nothing but white space and
+invisible characters is blank (``BLANK_CHARACTERS``), the one definition every reader uses.
+Text typed with the pre-Unicode TCVN3 (.VnTime) or VNI fonts is recognised in ``legacy_fonts``.
 """
 
 from __future__ import annotations
@@ -14,18 +16,16 @@ import unicodedata
 # Tone marks are the ones whose position varies between the old and new styles; the vowel
 # shape marks (circumflex, breve, horn) stay attached to their letter.
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_INVISIBLE_CHARACTERS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARACTERS), None)
+# What a blank cell may hold: every character ``str.isspace`` accepts (NBSP and line breaks
+# among them) and the invisible ones. ``clean`` turns a text of only these into "".
+BLANK_CHARACTERS = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003"
+                    "\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+                    + _INVISIBLE_CHARACTERS)
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 # Characters XML 1.0 cannot hold; a document containing one is corrupt.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-# Latin-1 characters that TCVN3 and VNI text shows when read as Unicode ("L¹c S¬n", "Laïc Sôn")
-# and that Vietnamese never uses. «, », ·, ® and Ð are left out: they also occur in real text.
-_LEGACY_MARKS = frozenset("¸µ¶¹¨¾¼½Æ©ÇËÎÏÑªÖ×ØÜÞßäåæçëîïñö÷øþ¬¡¢£¤¥¦ûÛ")
-# Letters only Unicode Vietnamese has (ă đ ĩ ũ ơ ư and the Latin Extended Additional block).
-_UNICODE_VIETNAMESE = re.compile("[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169"
-                                 "\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9]")
-# VNI writes a tone as a separate character after its vowel.
-_VNI_PAIR = re.compile("[aeiouyAEIOUY][øïûõùØÏÛÕÙ]")
 
 
 def clean(text: str) -> str:
@@ -38,23 +38,22 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def clean_lines(text: str) -> str:
+    """``clean`` for each line of a free text: its line breaks kept, empty lines dropped.
+
+    Excel's Alt+Enter, CSV's quoted line breaks and ODS's ``<text:line-break/>`` arrive as
+    "\\n" (or "\\r\\n", or a Unicode line separator); the result joins the lines with "\\n",
+    which the renderer turns into a line break of the report.
+    """
+    if text.isprintable():
+        return clean(text)  # one line (a line break is not printable)
+    lines = (clean(line) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
 def strip_xml_illegal(text: str) -> str:
     """Remove the control characters that XML 1.0 forbids."""
     return _XML_ILLEGAL.sub("", text)
-
-
-def legacy_encoding(text: str) -> str | None:
-    """``"TCVN3"`` or ``"VNI"`` when ``text`` was typed with a legacy font, else ``None``."""
-    if text.isascii() or _LEGACY_MARKS.isdisjoint(text) or _UNICODE_VIETNAMESE.search(text):
-        return None
-    return "VNI" if _VNI_PAIR.search(text) else "TCVN3"
-
-
-def legacy_message(text: str, encoding: str) -> str:
-    """The Vietnamese explanation of a legacy-font cell, quoting what it shows."""
-    font = ".VnTime" if encoding == "TCVN3" else "VNI-Times"
-    return (f"«{text}» được gõ bằng bảng mã cũ {encoding} (phông {font}), không phải Unicode. "
-            "Hãy chuyển mã sang Unicode (ví dụ bằng công cụ chuyển mã của Unikey) rồi tải lên lại.")
 
 
 def _word_key(word: str) -> str:

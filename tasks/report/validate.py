@@ -363,12 +363,7 @@ class Validator:
             return TOTAL_ROW
         unit = self.province.match_unit(text)
         if unit is None:
-            close = self.province.suggest(text)
-            hint = f" Có phải: {', '.join(close)}?" if close else ""
-            raise ValueProblem(
-                "unknown_unit",
-                f"«{text}» không có trong danh sách đơn vị của {self.province.era.province} "
-                f"ngày {self.province.day:%d/%m/%Y}.{hint}")
+            raise ValueProblem(*self.province.explain_unmatched(text))
         return unit
 
     @staticmethod

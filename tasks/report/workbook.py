@@ -71,8 +71,11 @@ def detect_type(data: bytes) -> str:
         return _zip_type(data)
     if data.startswith(_OLE_MAGIC):
         raise _ole_type(data)
+    if not data:
+        raise IntakeError("Tệp dữ liệu rỗng (0 byte): tệp đã chọn không có nội dung. Hãy mở "
+                          "tệp kiểm tra, lưu lại rồi chọn lại đúng tệp.", "empty_file")
     if not data.strip():
-        raise IntakeError("Tệp rỗng.", "empty_file")
+        raise IntakeError("Tệp dữ liệu chỉ có khoảng trắng, không có số liệu.", "empty_file")
     if data.startswith(_UTF16_BOMS):
         return "csv"  # Excel's "Unicode text" export: UTF-16 with a byte-order mark
     if b"\x00" in data[:4096]:

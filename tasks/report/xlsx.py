@@ -4,9 +4,11 @@ Every file first passes the archive gate (``archive_guard``) with a scan of each
 (``sheet_scan``). Then calamine (Rust, about ten times faster than openpyxl) reads the values,
 taking each formula's stored result. calamine builds a dense grid and uses its own ZIP and XML
 code, so it only ever sees archives the gate passed and sheets whose extent the scan bounded
-from explicit cell references. A sheet with cells that carry no reference cannot be bounded
-that way: such workbooks (rare; no common program writes them) go to openpyxl, which stores
-cells sparsely, under a smaller cell cap, and which then also tells formula cells apart.
+from explicit cell references. calamine reads a cell whose formula gave an error as an empty
+string: the scan found those cells, and they reach the rows as ``CellError``. A sheet with cells
+that carry no reference cannot be bounded that way: such workbooks (rare; no common program
+writes them) go to openpyxl, which stores cells sparsely, under a smaller cell cap, and which
+then also tells formula and error cells apart.
 """
 
 from __future__ import annotations
@@ -23,16 +25,9 @@ from openpyxl.utils.exceptions import InvalidFileException
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 
 from tasks.report.archive_guard import Entry, check_archive, check_entries, read_part
-from tasks.report.sheet_scan import XlsxSheetScan
-from tasks.report.sheets import (
-    MAX_AREA,
-    MAX_COLUMNS,
-    MAX_ROWS,
-    IntakeError,
-    Sheet,
-    keep_rows,
-    sheet_name,
-)
+from tasks.report.cell_errors import MAX_ERROR_CELLS, CellError, error_cells_past_cap
+from tasks.report.sheet_scan import XlsxSheetScan, extent_refusal, within_caps
+from tasks.report.sheets import IntakeError, Sheet, keep_rows, sheet_name
 
 MAX_FALLBACK_CELLS = 500_000
 _REL_ID = "}id"
@@ -87,10 +82,11 @@ def read_xlsx(data: bytes) -> list[Sheet]:
     entries = check_entries(data)
     _refuse_macros(data, entries)
     parts = sheet_parts(data, entries)
+    names = {path: sheet_name(name) for name, path in parts}
     # Every XML part is scanned as a possible sheet, not only the ones the relationships name
     # as resolved here: calamine resolves them its own way ("xl/worksheets/../x.xml" is a
     # legal member name), and a sheet it reads must never have escaped the scan.
-    scans = check_archive(data, entries, lambda n: XlsxSheetScan()
+    scans = check_archive(data, entries, lambda n: XlsxSheetScan(names.get(n))
                           if n.lower().endswith(".xml") else None)
     by_name = {name: scans.get(path) for name, path in parts}
     if all(s.explicit or s.cells == 0 for s in scans.values()):
@@ -109,8 +105,10 @@ def _read_calamine(data: bytes, scans: dict[str, XlsxSheetScan | None]) -> list[
                     continue
                 source = book.get_sheet_by_name(meta.name)
                 sheet = Sheet(sheet_name(meta.name), merged=source.merged_cell_ranges or [])
-                keep_rows(sheet, source.to_python(skip_empty_area=False))
-                _attach(sheet, scans.get(meta.name))
+                scan = scans.get(meta.name)
+                keep_rows(sheet, source.to_python(skip_empty_area=False),
+                          overrides=scan.errors if scan else None)
+                _attach(sheet, scan)
                 sheets.append(sheet)
             return sheets
     except (CalamineError, ValueError, OverflowError) as e:
@@ -141,20 +139,44 @@ def _read_openpyxl(data: bytes, scans: dict[str, XlsxSheetScan | None],
     formulas = _load(data, data_only=False)
     sheets = []
     for ws in values.worksheets:
-        # openpyxl keeps cells sparse, but iterating rows walks the whole rectangle.
-        if ws.max_row > MAX_ROWS or ws.max_column > MAX_COLUMNS or \
-                ws.max_row * ws.max_column > MAX_AREA:
-            raise IntakeError(f"Trang «{ws.title}» có vùng dữ liệu vượt giới hạn "
-                              f"{MAX_ROWS:,} dòng × {MAX_COLUMNS} cột.".replace(",", "."),
-                              "sheet_too_large")
         sheet = Sheet(sheet_name(ws.title))
+        rows, columns, errors = _held_cells(ws, sheet.name)
+        typed = formulas[ws.title]
+        formula_rows, formula_columns, _ = _held_cells(typed, sheet.name)
+        # openpyxl keeps cells sparse, but iterating rows walks the whole rectangle.
+        for extent in ((rows, columns), (formula_rows, formula_columns)):
+            if not within_caps(*extent):
+                raise extent_refusal(sheet.name, *extent)
         sheet.merged = [((r.min_row - 1, r.min_col - 1), (r.max_row - 1, r.max_col - 1))
                         for r in ws.merged_cells.ranges]
-        keep_rows(sheet, ws.iter_rows(values_only=True))
+        if rows:
+            keep_rows(sheet, ws.iter_rows(max_row=rows, max_col=columns, values_only=True),
+                      overrides=errors)
         scan = scans.get(ws.title)
         sheet.hidden_columns = scan.hidden_columns if scan else set()
         sheet.formula_cells = {
-            (c.row, c.column): c.coordinate for row in formulas[ws.title].iter_rows()
+            (c.row, c.column): c.coordinate
+            for row in (typed.iter_rows(max_row=formula_rows, max_col=formula_columns)
+                        if formula_rows else ())
             for c in row if c.data_type == "f" and ws[c.coordinate].value is None}
         sheets.append(sheet)
     return sheets
+
+
+def _held_cells(ws, sheet: str) -> tuple[int, int, dict[tuple[int, int], CellError]]:
+    """The last row and column holding a value, and the cells whose formula gave an error.
+
+    ``max_row`` would count styled empty cells too; openpyxl's sparse cell store
+    (``_cells``) is the only way to see the cells it holds without walking the rectangle.
+    """
+    rows = columns = 0
+    errors: dict[tuple[int, int], CellError] = {}
+    for (row, column), cell in ws._cells.items():
+        if cell.value is None:
+            continue
+        rows, columns = max(rows, row), max(columns, column)
+        if cell.data_type == "e":
+            if len(errors) >= MAX_ERROR_CELLS:
+                raise error_cells_past_cap(sheet, cell.coordinate, str(cell.value))
+            errors[(row, column)] = CellError(str(cell.value).strip())
+    return rows, columns, errors

@@ -8,6 +8,7 @@ workbook's ZIP entries (RELIABILITY.md §6).
 from __future__ import annotations
 
 import io
+import re
 import struct
 import unicodedata
 import zipfile
@@ -65,6 +66,27 @@ def replace_parts(data: bytes, changes: dict[str, bytes]) -> bytes:
     parts = entries(data)
     parts.update(changes)
     return rezip(parts)
+
+
+def with_cells(data: bytes, cells: dict[str, str], part: str = "xl/worksheets/sheet1.xml",
+               sheet_changes: tuple[tuple[str, str], ...] = ()) -> bytes:
+    """``data`` with the XML of some cells of one sheet part replaced, by reference ("C4"),
+    and other literal replacements in that part (``sheet_changes``: (old, new) pairs)."""
+    parts = entries(data)
+    sheet = parts[part].decode()
+    for ref, xml in cells.items():
+        sheet, found = re.subn(rf'<c r="{ref}"(?:[^>]*?/>|[^>]*?>.*?</c>)', xml, sheet, count=1)
+        assert found == 1, ref
+    for old, new in sheet_changes:
+        assert old in sheet, old
+        sheet = sheet.replace(old, new)
+    parts[part] = sheet.encode()
+    return rezip(parts)
+
+
+def error_cell(ref: str, error: str, formula: str = "1/0") -> str:
+    """A formula cell whose stored result is an error, as Excel writes it (``t="e"``)."""
+    return f'<c r="{ref}" t="e"><f>{escape(formula)}</f><v>{escape(error)}</v></c>'
 
 
 # ---- LibreOffice-shaped XLSX -----------------------------------------------------------------

@@ -107,3 +107,21 @@ def test_cli_validate_json(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["validate", *JOB, "--data", str(SAMPLE), "--json"])
     assert result.exit_code == 0
     assert json.loads(result.stdout)["summary"]["units"] == {"reported": 10, "total": 10}
+
+
+def test_cli_validate_names_every_district_of_the_sample_for_a_commune_period(tmp_path,
+                                                                              monkeypatch):
+    # The 2023 sample (districts) for Phú Thọ 2025 (communes): no unit may take the figures
+    # of a district that shares its proper name.
+    monkeypatch.setenv("REPORTGEN_DATA_DIR", str(tmp_path / "var"))
+    result = CliRunner().invoke(main, ["validate", "--template", "gender-equality-month",
+                                       "--province", "phu-tho", "--period", "2025",
+                                       "--data", str(SAMPLE), "--json"])
+    assert result.exit_code == 1
+    import json
+
+    errors = json.loads(result.stdout)["errors"]
+    assert [(e["code"], e["cell"]) for e in errors] == [("former_unit", f"A{n}")
+                                                         for n in range(3, 13)]
+    assert "huyện Lạc Sơn không còn từ 01/07/2025" in errors[7]["message"]
+    assert "Có phải: xã Lạc Sơn" in errors[7]["message"]

@@ -20,7 +20,8 @@ from tasks.report.conformance import check_document, format_findings
 from tasks.report.context import ReportOptions
 from tasks.report.errors import DataError, PeriodError
 from tasks.report.kinds import Catalog
-from tasks.report.pipeline import ReportRequest, compile_report
+from tasks.report.input_workbook import make_input_workbook
+from tasks.report.pipeline import ReportRequest, compile_report, resolve
 from tasks.settings import REPO_ROOT
 from tests.conftest import docx_text
 
@@ -33,10 +34,44 @@ def sample(slug: str) -> bytes:
     return CATALOG.kind(slug).sample_path.read_bytes()
 
 
+@cache
+def moved(slug: str, province: str, period: str) -> bytes:
+    """The sample's figures in the blank workbook of another province and period: the units
+    sheets' rows given to that province's first units in order, the other sheets copied (an
+    activity log's unit names mapped the same way). The sample names Hòa Bình's districts,
+    which a commune-level period refuses."""
+    kind = CATALOG.kind(slug)
+    r = resolve(CATALOG, ReportRequest(slug, province, period))
+    blank = load_workbook(io.BytesIO(make_input_workbook(r.kind, r.province, r.period)))
+    source = load_workbook(io.BytesIO(sample(slug)))
+    home = resolve(CATALOG, ReportRequest(slug, kind.sample_province, kind.sample_period))
+    names = {u.name: v.name for u, v in zip(home.province.units, r.province.units)}
+    for spec in kind.sheets:
+        if spec.name not in source.sheetnames:
+            continue
+        rows = list(source[spec.name].iter_rows(min_row=3, values_only=True))
+        target = blank[spec.name]
+        unit = next((n for n, c in enumerate(spec.columns) if c.type == "unit"), None)
+        for number, values in enumerate(rows, start=3):
+            for column, value in enumerate(values, start=1):
+                if spec.layout == "units" and column - 1 == unit:
+                    continue  # the blank's own unit names stay
+                if column - 1 == unit:
+                    value = names.get(value, value)
+                target.cell(row=number, column=column, value=value)
+    out = io.BytesIO()
+    blank.save(out)
+    return out.getvalue()
+
+
 def compile_bytes(slug: str, province: str, period: str, data: bytes | None = None,
                   day: date | None = None, number: str | None = None):
     request = ReportRequest(slug, province, period, ReportOptions(number, day))
-    return compile_report(CATALOG, request, data if data is not None else sample(slug))
+    if data is None:
+        kind = CATALOG.kind(slug)
+        data = sample(slug) if province == kind.sample_province else \
+            moved(slug, province, period)
+    return compile_report(CATALOG, request, data)
 
 
 @cache

@@ -77,3 +77,75 @@ def test_unknown_names_get_suggestions(catalog):
     at = catalog.province("hoa-binh").at(date(2023, 12, 15))
     assert at.match_unit("Lac Sonn") is None
     assert "huyện Lạc Sơn" in at.suggest("Lac Sonn")
+
+
+# A unit's type word must agree with the unit: the districts of 2023 and the communes of
+# 2025 share proper names, and a name typed with the wrong type must not take another's figures.
+
+@pytest.fixture(scope="module")
+def communes_2025(catalog):
+    return catalog.province("phu-tho").at(date(2025, 12, 15))
+
+
+@pytest.mark.parametrize("typed", ["xã Lạc Sơn", "Xã Lạc Sơn", "X. Lạc Sơn", "Lạc Sơn"])
+def test_a_commune_is_named_with_its_own_type_word_or_none(communes_2025, typed):
+    assert communes_2025.match_unit(typed).name == "xã Lạc Sơn"
+
+
+@pytest.mark.parametrize("typed", ["phường Hòa Bình", "P. Hòa Bình", "Hòa Bình"])
+def test_a_ward_is_named_with_its_own_type_word_or_none(communes_2025, typed):
+    assert communes_2025.match_unit(typed).name == "phường Hòa Bình"
+
+
+@pytest.mark.parametrize("typed, former, ended, closest", [
+    ("huyện Lạc Sơn", "huyện Lạc Sơn", "01/07/2025", "xã Lạc Sơn"),
+    ("H. Lạc Thủy", "«H. Lạc Thủy» (huyện Lạc Thủy)", "01/07/2025", "xã Lạc Thủy"),
+    ("thành phố Hòa Bình", "thành phố Hòa Bình", "01/07/2025", "phường Hòa Bình"),
+    ("TP. Hòa Bình", "«TP. Hòa Bình» (thành phố Hòa Bình)", "01/07/2025", "phường Hòa Bình"),
+])
+def test_a_district_of_the_former_province_is_named_as_such(communes_2025, typed, former, ended,
+                                                            closest):
+    assert communes_2025.match_unit(typed) is None
+    code, message = communes_2025.explain_unmatched(typed)
+    assert code == "former_unit"
+    assert message.startswith(f"{former} không còn từ {ended}, không thuộc danh sách đơn vị "
+                              "của tỉnh Phú Thọ ngày 15/12/2025.")
+    assert message.split("Có phải: ")[1].startswith(closest)
+
+
+def test_a_type_word_that_contradicts_the_unit_is_an_error_with_the_valid_name(catalog):
+    districts = catalog.province("hoa-binh").at(date(2023, 12, 15))
+    for typed, kind in (("xã Lạc Sơn", "xã"), ("phường Hòa Bình", "phường"),
+                        ("thị xã Hòa Bình", "thị xã")):
+        assert districts.match_unit(typed) is None
+        code, message = districts.explain_unmatched(typed)
+        proper = typed.split(" ", 2 if kind == "thị xã" else 1)[-1]
+        assert code == "unit_kind_mismatch"
+        assert message.startswith(f"«{typed}»: tỉnh Hòa Bình ngày 15/12/2023 không có {kind} "
+                                  f"{proper}.")
+    assert districts.match_unit("TP.Hòa Bình").name == "thành phố Hòa Bình"
+    assert districts.match_unit("TP Hòa Bình").name == "thành phố Hòa Bình"
+
+
+def test_a_unit_merged_away_earlier_in_the_same_profile_says_when(catalog):
+    districts = catalog.province("hoa-binh").at(date(2023, 12, 15))
+    assert districts.match_unit("Kỳ Sơn") is None
+    code, message = districts.explain_unmatched("huyện Kỳ Sơn")
+    assert (code, message.split(",")[0]) == ("former_unit", "huyện Kỳ Sơn không còn từ 01/01/2020")
+
+
+def test_predecessors_come_from_the_successor_links(catalog):
+    assert [p.slug for p in catalog.province("phu-tho").predecessors] == ["hoa-binh"]
+    assert catalog.province("hoa-binh").predecessors == ()
+
+
+def test_a_proper_name_that_begins_like_a_type_word_still_matches():
+    from tasks.report.provinces import Era, ProvinceAtDate, Unit
+
+    era = Era(date(2025, 7, 1), date(9999, 12, 31), "X", "tỉnh X", "", "commune")
+    at = ProvinceAtDate("x", "X", date(2025, 12, 1), era,
+                        (Unit("xã Xà Phìn", "xa", "commune", 1),
+                         Unit("phường Tân Phú", "phuong", "commune", 2)))
+    assert at.match_unit("Xà Phìn").name == "xã Xà Phìn"
+    assert at.match_unit("xã Xà Phìn").name == "xã Xà Phìn"
+    assert at.match_unit("phường Xà Phìn") is None
