@@ -40,12 +40,21 @@ main.add_command(tokens)
 
 @main.command()
 def run() -> None:
-    """Start the whole service: embedded Redis (unless REDIS_URL is set), worker and web."""
+    """Start the whole service: embedded Redis (unless REDIS_URL is set), worker and web.
+
+    One `reportgen run` per data folder: a second one says which process holds it and
+    exits with status 2.
+    """
+    from service.data_lock import DataFolderBusyError
     from service.runner import run_service
 
     settings = load_settings()
     warn_without_users(settings)
-    sys.exit(run_service(settings))
+    try:
+        sys.exit(run_service(settings))
+    except DataFolderBusyError as e:
+        click.echo(f"reportgen: {e}", err=True)
+        sys.exit(EXIT_USAGE)
 
 
 @main.command()
@@ -64,11 +73,24 @@ def web(workers: int) -> None:
 
 @main.command()
 @click.option("--concurrency", type=int, default=None, help="Pool processes (default: settings).")
-def worker(concurrency: int | None) -> None:
-    """Start only a Celery worker against REDIS_URL."""
+@click.option("--check", is_flag=True,
+              help="Do not start: exit 0 if this machine's worker is consuming, 1 if it is "
+                   "stuck, frozen or not running (the reason is printed). For health checks.")
+@click.option("--name", default="worker", show_default=True,
+              help="With --check: the worker's name (its node is NAME@host).")
+def worker(concurrency: int | None, check: bool, name: str) -> None:
+    """Start only a Celery worker against REDIS_URL (it also runs the periodic reconciler)."""
     from service.runner import worker_command
 
     settings = load_settings()
+    if check:
+        from tasks.watchdog import check_heartbeat, heartbeat_path, node_name
+
+        node = node_name(name)
+        problem = check_heartbeat(heartbeat_path(settings.data_dir, node),
+                                  max_age=settings.worker_stall_seconds)
+        click.echo(f"reportgen: {problem}" if problem else f"{node}: ok", err=bool(problem))
+        sys.exit(EXIT_FAILED if problem else 0)
     if not settings.redis_url:
         raise click.UsageError("REDIS_URL is not set (use `reportgen run` for everything at once)")
     command = worker_command(settings, concurrency)
@@ -77,7 +99,10 @@ def worker(concurrency: int | None) -> None:
 
 @main.command()
 def beat() -> None:
-    """Start the scheduler of the periodic reconciler (one per site) against REDIS_URL."""
+    """Optional: send the periodic passes (reconciler, retention) on a schedule.
+
+    Every worker runs them by itself, once per period site-wide; this only asks again.
+    """
     from service.runner import beat_command
 
     settings = load_settings()

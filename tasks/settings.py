@@ -63,6 +63,12 @@ class Settings:
         """How often a running job renews its lease: three renewals fit in one lease."""
         return self.lease_seconds / 3
 
+    @property
+    def worker_stall_seconds(self) -> float:
+        """How long a worker's event loop may stand still, or leave waiting messages untaken
+        with a pool process free, before the worker counts as stuck: two leases."""
+        return 2.0 * self.lease_seconds
+
 
 def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
     raw = env.get(name)

@@ -42,7 +42,7 @@ def test_t8_a_job_keeps_the_template_version_it_was_submitted_with(stack):
     after = stack.submit()
     assert stack.job(before).template_sha256 != stack.job(after).template_sha256
     assert stack.job(after).template_sha256 == response.get_json()["sha256"]
-    stack.start_worker(beat=False)
+    stack.start_worker()
     old_text = docx_text(stack.client.get(f"/api/v1/jobs/{before}/document").data) \
         if stack.wait_finished(before).status == "succeeded" else ""
     new_text = docx_text(stack.client.get(f"/api/v1/jobs/{after}/document").data) \

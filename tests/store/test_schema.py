@@ -11,6 +11,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 
 import tasks.store.accounts  # noqa: F401  (its tables join the metadata)
+import tasks.store.locks  # noqa: F401
+import tasks.store.login_limits  # noqa: F401
+import tasks.store.sessions  # noqa: F401
 from tasks.store.records import Base, make_engine
 from tasks.store.schema import MIGRATIONS
 from tests.conftest import postgres_schema
@@ -47,7 +50,10 @@ def test_a_new_postgresql_schema_is_migrated_to_the_models():
 
 def test_a_database_made_before_migrations_is_adopted(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.db'}"
-    Base.metadata.create_all(create_engine(url))
+    # The tables such a database has: those of the first revision, no later ones.
+    baseline = ("jobs", "idempotency_keys", "template_versions", "users", "api_tokens")
+    Base.metadata.create_all(create_engine(url),
+                             tables=[Base.metadata.tables[name] for name in baseline])
     engine = make_engine(url)
     assert _revision(engine) == HEAD
     assert _differences(engine) == []

@@ -3,6 +3,9 @@
 from alembic import context
 
 import tasks.store.accounts  # noqa: F401  (its tables join the metadata)
+import tasks.store.locks  # noqa: F401
+import tasks.store.login_limits  # noqa: F401
+import tasks.store.sessions  # noqa: F401
 from tasks.store.records import Base
 
 connection = context.config.attributes["connection"]
