@@ -168,6 +168,7 @@ class CompileTask(Task):
 def compile_report_task(self, job_id: str) -> str:
     """Celery entry point: only the job id crosses the broker."""
     runtime: Runtime = self.app.reportgen
+    fault_point("received", 0, job_id)
     outcome, wait = run_job(runtime, job_id)
     if outcome in ("succeeded", "failed") and runtime.events is not None:
         runtime.events.finished(job_id, outcome)
@@ -182,8 +183,9 @@ def reconcile_task(self) -> bool:
     """Sent by an optional `reportgen beat`: the reconciler's pass, unless one ran (in any
     worker) less than a period ago; returns whether it ran here."""
     runtime: Runtime = self.app.reportgen
-    return run_pass(Locks(runtime.jobs.engine), "reconcile", runtime.settings.reconcile_every,
-                    lambda: reconcile(runtime, self.app))
+    settings = runtime.settings
+    return run_pass(Locks(runtime.jobs.engine), "reconcile", settings.reconcile_every,
+                    lambda: reconcile(runtime, self.app), hold=settings.lease_seconds)
 
 
 @shared_task(bind=True, name="reportgen.retention", ignore_result=True)
@@ -192,4 +194,4 @@ def retention_task(self) -> bool:
     runtime: Runtime = self.app.reportgen
     days = timedelta(days=runtime.settings.retention_days)
     return run_pass(Locks(runtime.jobs.engine), "retention", RETENTION_EVERY,
-                    lambda: purge_expired(runtime, days))
+                    lambda: purge_expired(runtime, days), hold=runtime.settings.lease_seconds)

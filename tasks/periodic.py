@@ -4,8 +4,9 @@ No separate scheduler is needed: each worker's main process runs the passes in a
 its own (``tasks.worker_steps``), so any deployment with at least one worker reconciles. A pass
 first takes its lock in the job database (``tasks.store.locks``); of several workers asking
 at once exactly one gets it, and it releases the lock to expire one period after the pass
-began, so the site runs about one pass per period however many workers there are. A worker
-killed mid-pass leaves the lock to expire after ``PASS_LIMIT`` seconds.
+began, so the site runs about one pass per period however many workers there are. The lock
+is held a lease at a time (``REPORTGEN_LEASE_SECONDS``) and renewed while the pass runs, so a
+worker killed mid-pass holds up the next pass by one lease at most.
 
 The Celery tasks ``reportgen.reconcile`` and ``reportgen.retention`` (sent by an optional
 ``reportgen beat``) go through the same locks.
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from celery import Celery
+from sqlalchemy.exc import SQLAlchemyError
 
 from tasks.reconcile import reconcile
 from tasks.retention import purge_expired
@@ -31,7 +33,6 @@ from tasks.store.locks import Locks
 from tasks.store.records import utcnow
 
 log = logging.getLogger(__name__)
-PASS_LIMIT = 60.0  # seconds a pass may hold its lock before its holder is presumed dead
 RETENTION_EVERY = 3600.0
 
 
@@ -50,17 +51,34 @@ def holder_id() -> str:
 
 
 def run_pass(locks: Locks, name: str, every: float, work: Callable[[], object],
-             holder: str | None = None) -> bool:
+             hold: float, holder: str | None = None) -> bool:
     """Run ``work`` under the lock ``name`` unless another process ran it less than ``every``
-    seconds ago or runs it now; ``True`` when it ran here. Exceptions of ``work`` propagate
-    (the lock is released all the same)."""
+    seconds ago or runs it now; ``True`` when it ran here.
+
+    The lock is held ``hold`` seconds at a time and renewed every ``hold / 3`` while ``work``
+    runs, so a holder killed mid-pass blocks the others for at most ``hold`` seconds.
+    Exceptions of ``work`` propagate (the lock is released all the same).
+    """
     holder = holder or holder_id()
     started = utcnow()
-    if not locks.acquire(name, holder, max(every, PASS_LIMIT)):
+    if not locks.acquire(name, holder, hold):
         return False
+    done = threading.Event()
+
+    def keep() -> None:
+        try:
+            while not done.wait(hold / 3) and locks.renew(name, holder, hold):
+                pass
+        except SQLAlchemyError as e:  # the lock then lapses: at worst a pass runs twice
+            log.warning("cannot renew the lock of pass %s: %s", name, e)
+
+    keeper = threading.Thread(target=keep, daemon=True, name=f"reportgen-{name}-lock")
+    keeper.start()
     try:
         work()
     finally:
+        done.set()
+        keeper.join()
         locks.release(name, holder, started + timedelta(seconds=every))
     return True
 
@@ -79,12 +97,13 @@ class PassRunner(threading.Thread):
     """A daemon thread that offers each pass to the site once per its period until stopped.
 
     The first offer is made at once, so a worker that starts after an outage reconciles
-    without waiting a period.
+    without waiting a period. ``hold``: seconds a pass holds its lock between renewals.
     """
 
-    def __init__(self, locks: Locks, passes: list[Pass], poll: float = 1.0) -> None:
+    def __init__(self, locks: Locks, passes: list[Pass], hold: float,
+                 poll: float = 1.0) -> None:
         super().__init__(daemon=True, name="reportgen-passes")
-        self.locks, self.passes, self.poll = locks, passes, poll
+        self.locks, self.passes, self.hold, self.poll = locks, passes, hold, poll
         self.stopped = threading.Event()
 
     def run(self) -> None:
@@ -96,7 +115,7 @@ class PassRunner(threading.Thread):
                     continue
                 due[p.name] = time.monotonic() + p.every
                 try:
-                    run_pass(self.locks, p.name, p.every, p.work, holder)
+                    run_pass(self.locks, p.name, p.every, p.work, self.hold, holder)
                 except Exception:
                     # The next period tries again; a pass must never end the thread.
                     log.exception("periodic pass %s failed", p.name)

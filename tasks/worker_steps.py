@@ -91,7 +91,8 @@ class Housekeeping(bootsteps.StartStopStep):
         task_received.connect(lambda **_kw: watch.received(), weak=False,
                               dispatch_uid="reportgen-loop-watch")
         self.threads = [
-            PassRunner(Locks(runtime.jobs.engine), site_passes(runtime, worker.app)),
+            PassRunner(Locks(runtime.jobs.engine), site_passes(runtime, worker.app),
+                       hold=runtime.settings.lease_seconds),
             Watchdog(worker, runtime, watch),
         ]
         for thread in self.threads:

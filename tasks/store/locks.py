@@ -3,7 +3,7 @@
 Every worker runs the periodic passes (reconciler, retention), so they must not run twice at
 once: a pass first takes its lock with a conditional ``UPDATE … WHERE expires_at <= now``, the
 same way a job is claimed, and the database decides who got it. A lock that is not released
-(its holder was killed) frees itself when it expires. Released with a later expiry, a lock
+(its holder was killed) frees itself when it expires; a holder that works longer renews it. Released with a later expiry, a lock
 also spaces the passes out: the next one may start only then, whichever process asks.
 """
 
@@ -53,6 +53,14 @@ class Locks:
         except IntegrityError:
             return False  # the row exists and is held
         return True
+
+    def renew(self, name: str, holder: str, seconds: float) -> bool:
+        """Hold ``name`` for ``seconds`` more, if ``holder`` still holds it (``False`` if not)."""
+        now = utcnow()
+        with self._sessions() as s, s.begin():
+            return s.execute(update(Lock).where(Lock.name == name, Lock.holder == holder,
+                                                Lock.expires_at > now)
+                             .values(expires_at=now + timedelta(seconds=seconds))).rowcount == 1
 
     def release(self, name: str, holder: str, free_at: datetime | None = None) -> bool:
         """Let go of ``name`` if ``holder`` still has it: free at once, or from ``free_at``.
