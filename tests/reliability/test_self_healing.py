@@ -98,3 +98,47 @@ def test_a_stuck_event_loop_is_logged_and_fails_the_health_check(stack):
     assert stack.wait_finished(waiting, 60).status == "succeeded"
     stack.wait_for(lambda: worker_check(stack).returncode == 0, 30, "the check to pass")
     assert "consumes again" in stack.logs[-1].read_text()
+
+
+def test_a_web_process_killed_after_committing_a_keyed_job_leaves_one_job_that_runs(stack):
+    stack.start_worker()
+    key = {"Idempotency-Key": "hb-2023-crash-1"}
+    fields = {"template": "gender-equality-month", "province": "hoa-binh", "period": "2023",
+              "report_date": "2023-12-04"}
+
+    def post(url: str) -> requests.Response:
+        with SAMPLE.open("rb") as f:
+            return requests.post(f"{url}/api/v1/jobs", files={"data": ("s.xlsx", f)},
+                                 data=fields, headers=key, timeout=30)
+
+    # The web process dies right after its commit, before the message is sent.
+    with running_web(stack.env(REPORTGEN_FAULTS="job_committed=kill")) as (url, _web):
+        with pytest.raises(requests.ConnectionError):
+            post(url)
+        (job,) = stack.runtime.jobs.page(1, 10).jobs
+        retry = post(url)  # at once: the key already names the job
+    assert retry.status_code == 202, retry.text
+    assert retry.json()["id"] == job.id
+    assert stack.runtime.jobs.page(1, 10).total == 1
+    # Nothing was sent for it: the reconciler does, and the job ends with one document.
+    assert stack.wait_finished(job.id, 60).status == "succeeded"
+    assert [p.stem for p in stack.documents()] == [job.id]
+
+
+def test_a_keyed_submission_while_the_queue_is_down_leaves_nothing_and_the_key_free(stack):
+    form = {"template": "gender-equality-month", "province": "hoa-binh", "period": "2023"}
+    key = {"Idempotency-Key": "hb-2023-down-1"}
+
+    def post():
+        return stack.client.post("/api/v1/jobs", headers=key, content_type="multipart/form-data",
+                                 data={**form, "data": (SAMPLE.open("rb"), "s.xlsx")})
+
+    stack.redis.stop()
+    response = post()
+    assert response.status_code == 503
+    assert stack.runtime.jobs.page(1, 10).total == 0
+    assert not list((stack.root / "data" / "files" / "uploads").glob("*"))
+    stack.redis.start()
+    again = post()
+    assert again.status_code == 202, again.get_json()
+    assert stack.runtime.jobs.page(1, 10).jobs[0].id == again.get_json()["id"]
