@@ -130,3 +130,15 @@ def test_r4_cold_shutdown_lets_short_jobs_end_and_requeues_long_ones(stack):
     job = stack.wait_finished(long, 45)
     assert (job.status, job.attempts) == ("succeeded", 2)
     assert_clean_end(stack, [short, long])
+
+
+def test_a_job_longer_than_its_lease_keeps_it_and_runs_once(stack):
+    # A lease is 3 s here; the render takes 10. Without the heartbeat renewing the lease, the
+    # reconciler would hand the job to the second pool process and it would run twice.
+    job_id = stack.submit()
+    stack.start_worker(concurrency=2, REPORTGEN_FAULTS=f"render:{job_id}=sleep:10")
+    job = stack.wait_finished(job_id, 60)
+    assert (job.status, job.attempts) == ("succeeded", 1)
+    assert [p.stem for p in stack.documents()] == [job_id]
+    log = stack.logs[-1].read_text()
+    assert log.count("] received") == 1, log[-3000:]  # one message, one delivery
