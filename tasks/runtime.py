@@ -14,8 +14,10 @@ from tasks.settings import Settings
 from tasks.store.accounts import Accounts
 from tasks.store.files import FileStore
 from tasks.store.jobs import JobStore
+from tasks.store.login_limits import LoginLimits
 from tasks.store.records import make_engine
 from tasks.store.s3 import S3FileStore
+from tasks.store.sessions import Sessions
 from tasks.store.templates import TemplateStore
 
 
@@ -43,6 +45,16 @@ class Runtime:
     def accounts(self) -> Accounts:
         """Users and API tokens, in the job database (on the same engine)."""
         return Accounts(self.jobs.engine)
+
+    @cached_property
+    def sessions(self) -> Sessions:
+        """Signed-in web sessions, in the job database."""
+        return Sessions(self.jobs.engine)
+
+    @cached_property
+    def login_limits(self) -> LoginLimits:
+        """Per-account login back-off, in the job database."""
+        return LoginLimits(self.jobs.engine)
 
     @cached_property
     def events(self) -> JobEvents | None:

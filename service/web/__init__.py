@@ -7,6 +7,7 @@ link their own status and download routes: the API accepts only tokens, never th
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
@@ -177,10 +178,18 @@ def login():
     form = LoginForm()
     failed = False
     if form.validate_on_submit():
+        limits = runtime().login_limits
+        wait = limits.wait_for(form.username.data)
+        if wait > 0:  # closed after failures: refused unchecked and uncounted
+            seconds = math.ceil(wait)
+            return (render_template("login.html", form=form, locked=seconds), 429,
+                    {"Retry-After": str(seconds)})
         user = runtime().accounts.verify_password(form.username.data, form.password.data)
         if user is not None:
+            limits.succeeded(form.username.data)
             log_in(user)
             return redirect(local_target(request.args.get("next")), code=303)
+        limits.failed(form.username.data)
         failed = True
     status = 422 if (failed or form.errors) else 200
     return render_template("login.html", form=form, failed=failed), status
