@@ -21,11 +21,13 @@ from service.downloads import (
     workbook_response,
 )
 from service.errors import ApiError
+from service.params import MAX_PAGE, query_int
 from service.presenters import job_dict, kind_dict, token_dict, user_dict
 from service.submission import Upload, build_request, check_data, check_upload, submit_job
 from service.template_upload import accept_template
 
 bp = Blueprint("api", __name__)
+MAX_PER_PAGE = 100
 bp.before_request(require_token)
 
 
@@ -80,13 +82,10 @@ def validate_upload():
 @bp.get("/jobs")
 def list_jobs():
     settings = runtime().settings
-    try:
-        page = int(request.args.get("page", 1))
-        per_page = min(100, int(request.args.get("per_page", settings.page_size)))
-    except ValueError as e:
-        raise ApiError(400, "bad_page", "Tham số trang (page, per_page) phải là số.") from e
-    result = runtime().jobs.page(page, max(1, per_page),
-                                 agency=current_principal().history_scope)
+    page = query_int(request.args, "page", 1, 1, MAX_PAGE, code="bad_page")
+    per_page = query_int(request.args, "per_page", settings.page_size, 1, MAX_PER_PAGE,
+                         code="bad_page")
+    result = runtime().jobs.page(page, per_page, agency=current_principal().history_scope)
     return jsonify({
         "jobs": [job_dict(j) for j in result.jobs],
         "page": result.page, "per_page": result.per_page, "total": result.total,

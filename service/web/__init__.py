@@ -28,6 +28,7 @@ from service.downloads import (
     workbook_response,
 )
 from service.errors import ApiError
+from service.params import MAX_PAGE, query_int
 from service.presenters import job_dict
 from service.submission import VIETNAM, Upload, submit_job, today_in_vietnam
 from service.web.forms import JobForm, LoginForm
@@ -155,10 +156,7 @@ def sample(slug: str):
 
 @bp.get("/jobs")
 def history():
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page = 1
+    page = query_int(request.args, "page", 1, 1, MAX_PAGE, code="bad_page")
     result = runtime().jobs.page(page, runtime().settings.page_size,
                                  agency=current_principal().history_scope)
     return render_template("history.html", result=result,
