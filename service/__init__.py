@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tasks.celery_app import create_celery
 from tasks.runtime import Runtime
-from tasks.settings import Settings, load_settings
+from tasks.settings import Settings, load_settings, private_files
 
 csrf = CSRFProtect()
 
@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None, config: dict | None = None) -> 
     from service import access, api, ratelimit, web
     from service.errors import register_error_handlers
 
+    private_files()  # the web process writes uploads, and SQLite its -wal and -shm
     settings = settings or load_settings()
     app = Flask(__name__, static_folder=None)
     app.config.update(

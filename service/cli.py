@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from service.account_commands import tokens, users, warn_without_users
-from tasks.settings import load_settings
+from tasks.settings import load_settings, private_files
 
 EXIT_FAILED, EXIT_USAGE, EXIT_UNREACHABLE = 1, 2, 3
 
@@ -48,6 +48,7 @@ def run() -> None:
     from service.data_lock import DataFolderBusyError
     from service.runner import run_service
 
+    private_files()
     settings = load_settings()
     warn_without_users(settings)
     try:
@@ -68,6 +69,7 @@ def web(workers: int) -> None:
         raise click.UsageError("REDIS_URL is not set (use `reportgen run` for everything at once)")
     warn_without_users(settings)
     command = web_command(settings, workers)
+    private_files()
     os.execv(command[0], command)
 
 
@@ -94,6 +96,7 @@ def worker(concurrency: int | None, check: bool, name: str) -> None:
     if not settings.redis_url:
         raise click.UsageError("REDIS_URL is not set (use `reportgen run` for everything at once)")
     command = worker_command(settings, concurrency)
+    private_files()
     os.execv(command[0], command)
 
 
@@ -109,6 +112,7 @@ def beat() -> None:
     if not settings.redis_url:
         raise click.UsageError("REDIS_URL is not set (use `reportgen run` for everything at once)")
     command = beat_command(settings)
+    private_files()
     os.execv(command[0], command)
 
 

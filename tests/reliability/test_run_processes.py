@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import subprocess
 import time
 from pathlib import Path
@@ -18,14 +19,18 @@ pytestmark = pytest.mark.slow
 
 
 def start_run(data_dir: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    """`reportgen run` in a session of its own on a free port; returns it and its URL."""
+    """`reportgen run` in a session of its own on a free port; returns it and its URL.
+
+    It starts with the umask most shells give (022), whatever this test process has.
+    """
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
     env.update(PORT=str(port), REPORTGEN_DATA_DIR=str(data_dir),
                REPORTGEN_WORKER_CONCURRENCY="1")
     with log.open("wb") as out:
         process = subprocess.Popen([REPORTGEN, "run"], env=env, stdout=out,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+                                   stderr=subprocess.STDOUT, start_new_session=True,
+                                   preexec_fn=lambda: os.umask(0o022))
     url = f"http://127.0.0.1:{port}"
     wait_http(f"{url}/api/v1/health", process)
     return process, url
@@ -110,3 +115,38 @@ def test_a_second_run_on_the_same_data_folder_names_the_first_and_leaves_it_serv
         os.killpg(first.pid, signal.SIGINT)
         first.wait(60)
     assert first.returncode == 0
+
+
+def loose_rights(folder: Path) -> list[str]:
+    """Everything under ``folder`` (itself included) that others than its owner could use."""
+    found = []
+    for path in [folder, *folder.rglob("*")]:
+        mode = path.lstat().st_mode
+        if stat.S_ISSOCK(mode) or stat.S_ISLNK(mode):
+            continue
+        wanted = 0o700 if stat.S_ISDIR(mode) else 0o600
+        if stat.S_IMODE(mode) & 0o077 or stat.S_IMODE(mode) != wanted:
+            found.append(f"{oct(stat.S_IMODE(mode))} {path.relative_to(folder.parent)}")
+    return found
+
+
+def test_the_data_folder_and_every_file_in_it_are_private(tmp_path):
+    data_dir = tmp_path / "var"
+    run, url = start_run(data_dir, tmp_path / "run.log")
+    try:
+        with SAMPLE.open("rb") as f:
+            created = requests.post(f"{url}/api/v1/jobs", files={"data": ("s.xlsx", f)},
+                                    data={"template": "gender-equality-month",
+                                          "period": "2023"}, timeout=30).json()
+        status = requests.get(url + created["status_url"] + "?wait=30", timeout=40).json()
+        assert status["status"] == "succeeded", status
+        names = {p.name for p in data_dir.rglob("*")}
+        assert {"reportgen.db", "reportgen.db-wal", "reportgen.db-shm", "secret_key"} <= names
+        assert any(n.endswith(".xlsx") for n in names) and any(n.endswith(".docx") for n in names)
+        assert loose_rights(data_dir) == []
+    finally:
+        os.killpg(run.pid, signal.SIGINT)
+        run.wait(60)
+    # Redis wrote its append-only file on the way out: private too.
+    assert any("appendonly" in p.name for p in data_dir.rglob("*"))
+    assert loose_rights(data_dir) == []
