@@ -12,6 +12,7 @@ from flask import Flask, current_app, request
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from service.body_deadline import BodyDeadline
 from tasks.celery_app import create_celery
 from tasks.runtime import Runtime
 from tasks.settings import Settings, load_settings, private_files
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, config: dict | None = None) -> 
         WTF_CSRF_TIME_LIMIT=None,
     )
     app.config.update(config or {})
+    app.wsgi_app = BodyDeadline(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"])
     if settings.proxy_hops:  # behind N proxies: the client's address is in X-Forwarded-For
         hops = settings.proxy_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

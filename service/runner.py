@@ -48,13 +48,22 @@ def beat_command(settings: Settings) -> list[str]:
 ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss "%(a)s"'
 
 
-def web_command(settings: Settings, workers: int = 2, threads: int = 8) -> list[str]:
+# With gevent workers the keep-alive timeout also bounds how long a request's headers may take
+# to arrive (gunicorn reads every request of a connection under it): slowloris ends there.
+HEADER_SECONDS = 5
+
+
+def web_command(settings: Settings, workers: int = 2, connections: int = 1000) -> list[str]:
     """The command line of the gunicorn web server.
 
-    Threaded workers: a client waiting on ``?wait=`` holds a thread, not a whole process.
+    gevent workers: a connection is a greenlet, not a thread, so clients that send slowly or
+    wait on ``?wait=`` cost a little memory each instead of a share of a fixed thread pool;
+    ``connections`` bounds them per worker process. Headers must arrive within
+    ``HEADER_SECONDS``; a body within its deadline (``service.body_deadline``).
     """
     return [sys.executable, "-m", "gunicorn", "--bind", f"{settings.host}:{settings.port}",
-            "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
+            "--workers", str(workers), "--worker-class", "gevent",
+            "--worker-connections", str(connections), "--keep-alive", str(HEADER_SECONDS),
             "--access-logfile", "-",
             "--access-logformat", ACCESS_LOG_FORMAT, "--graceful-timeout", "10",
             "service:create_app()"]

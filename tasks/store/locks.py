@@ -3,8 +3,9 @@
 Every worker runs the periodic passes (reconciler, retention), so they must not run twice at
 once: a pass first takes its lock with a conditional ``UPDATE … WHERE expires_at <= now``, the
 same way a job is claimed, and the database decides who got it. A lock that is not released
-(its holder was killed) frees itself when it expires; a holder that works longer renews it. Released with a later expiry, a lock
-also spaces the passes out: the next one may start only then, whichever process asks.
+(its holder was killed) frees itself when it expires; a holder that works longer renews it.
+Released with a later expiry, a lock also spaces the passes out: the next one may start only
+then, whichever process asks.
 """
 
 from __future__ import annotations
