@@ -26,6 +26,7 @@ from datetime import timedelta
 from celery import Celery
 from sqlalchemy.exc import SQLAlchemyError
 
+from tasks.fork_gate import ForkGate
 from tasks.reconcile import reconcile
 from tasks.retention import purge_expired
 from tasks.runtime import Runtime
@@ -51,15 +52,17 @@ def holder_id() -> str:
 
 
 def run_pass(locks: Locks, name: str, every: float, work: Callable[[], object],
-             hold: float, holder: str | None = None) -> bool:
+             hold: float, holder: str | None = None, gate: ForkGate | None = None) -> bool:
     """Run ``work`` under the lock ``name`` unless another process ran it less than ``every``
     seconds ago or runs it now; ``True`` when it ran here.
 
     The lock is held ``hold`` seconds at a time and renewed every ``hold / 3`` while ``work``
-    runs, so a holder killed mid-pass blocks the others for at most ``hold`` seconds.
-    Exceptions of ``work`` propagate (the lock is released all the same).
+    runs, so a holder killed mid-pass blocks the others for at most ``hold`` seconds. In a
+    process that forks, ``gate`` is its fork gate: the renewals, made by a thread of their
+    own, pass through it. Exceptions of ``work`` propagate (the lock is released all the same).
     """
     holder = holder or holder_id()
+    gate = gate or ForkGate()
     started = utcnow()
     if not locks.acquire(name, holder, hold):
         return False
@@ -67,8 +70,10 @@ def run_pass(locks: Locks, name: str, every: float, work: Callable[[], object],
 
     def keep() -> None:
         try:
-            while not done.wait(hold / 3) and locks.renew(name, holder, hold):
-                pass
+            while not done.wait(hold / 3):
+                with gate.attempt() as entered:
+                    if entered and not locks.renew(name, holder, hold):
+                        return
         except SQLAlchemyError as e:  # the lock then lapses: at worst a pass runs twice
             log.warning("cannot renew the lock of pass %s: %s", name, e)
 
@@ -97,13 +102,15 @@ class PassRunner(threading.Thread):
     """A daemon thread that offers each pass to the site once per its period until stopped.
 
     The first offer is made at once, so a worker that starts after an outage reconciles
-    without waiting a period. ``hold``: seconds a pass holds its lock between renewals.
+    without waiting a period. ``hold``: seconds a pass holds its lock between renewals;
+    ``gate``: the fork gate of the process (passes run inside it).
     """
 
-    def __init__(self, locks: Locks, passes: list[Pass], hold: float,
+    def __init__(self, locks: Locks, passes: list[Pass], hold: float, gate: ForkGate,
                  poll: float = 1.0) -> None:
         super().__init__(daemon=True, name="reportgen-passes")
         self.locks, self.passes, self.hold, self.poll = locks, passes, hold, poll
+        self.gate = gate
         self.stopped = threading.Event()
 
     def run(self) -> None:
@@ -115,7 +122,9 @@ class PassRunner(threading.Thread):
                     continue
                 due[p.name] = time.monotonic() + p.every
                 try:
-                    run_pass(self.locks, p.name, p.every, p.work, self.hold, holder)
+                    with self.gate.working():
+                        run_pass(self.locks, p.name, p.every, p.work, self.hold, holder,
+                                 self.gate)
                 except Exception:
                     # The next period tries again; a pass must never end the thread.
                     log.exception("periodic pass %s failed", p.name)

@@ -7,6 +7,9 @@ Two Celery bootsteps, added to the app by ``tasks.celery_app.create_celery``:
   (``tasks.watchdog``) and writes the heartbeat file ``reportgen worker --check`` reads;
 - ``LoopTick`` (consumer blueprint) makes the event loop tick that watch every second, and is
   started again whenever the consumer reconnects.
+
+The main process forks pool processes while these threads work: they work inside its fork
+gate (``tasks.fork_gate``), so no child starts with a lock one of them held.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from redis.exceptions import RedisError
 from tasks.celery_app import QUEUE
 from tasks.events import redis_client
 from tasks.faults import fault_point
+from tasks.fork_gate import ForkGate
 from tasks.periodic import PassRunner, site_passes
 from tasks.runtime import Runtime
 from tasks.store.locks import Locks
@@ -38,9 +42,9 @@ REPEAT_ALARM = 60.0  # seconds between repeated log lines while stuck
 class Watchdog(threading.Thread):
     """Judges the event loop every ``JUDGE_EVERY`` seconds, logs trouble, writes the file."""
 
-    def __init__(self, worker, runtime: Runtime, watch: LoopWatch) -> None:
+    def __init__(self, worker, runtime: Runtime, watch: LoopWatch, gate: ForkGate) -> None:
         super().__init__(daemon=True, name="reportgen-watchdog")
-        self.worker, self.watch = worker, watch
+        self.worker, self.watch, self.gate = worker, watch, gate
         self.path = heartbeat_path(runtime.settings.data_dir, worker.hostname)
         self.redis = redis_client(runtime.settings.redis_url)
         self.stopped = threading.Event()
@@ -58,18 +62,23 @@ class Watchdog(threading.Thread):
     def run(self) -> None:
         alarmed_at = None
         while not self.stopped.wait(JUDGE_EVERY):
-            verdict = self.judge()
-            if verdict.stuck and (alarmed_at is None
-                                  or time.monotonic() - alarmed_at > REPEAT_ALARM):
-                log.error("worker %s is stuck: %s", self.worker.hostname, verdict.reason)
-                alarmed_at = time.monotonic()
-            elif not verdict.stuck and alarmed_at is not None:
-                log.warning("worker %s consumes again", self.worker.hostname)
-                alarmed_at = None
-            try:
-                write_heartbeat(self.path, self.worker.hostname, verdict)
-            except OSError as e:
-                log.warning("cannot write the heartbeat file %s: %s", self.path, e)
+            with self.gate.working():
+                alarmed_at = self._judge_and_write(alarmed_at)
+
+    def _judge_and_write(self, alarmed_at: float | None) -> float | None:
+        verdict = self.judge()
+        if verdict.stuck and (alarmed_at is None
+                              or time.monotonic() - alarmed_at > REPEAT_ALARM):
+            log.error("worker %s is stuck: %s", self.worker.hostname, verdict.reason)
+            alarmed_at = time.monotonic()
+        elif not verdict.stuck and alarmed_at is not None:
+            log.warning("worker %s consumes again", self.worker.hostname)
+            alarmed_at = None
+        try:
+            write_heartbeat(self.path, self.worker.hostname, verdict)
+        except OSError as e:
+            log.warning("cannot write the heartbeat file %s: %s", self.path, e)
+        return alarmed_at
 
     def stop(self, timeout: float = 10.0) -> None:
         self.stopped.set()
@@ -83,6 +92,7 @@ class Housekeeping(bootsteps.StartStopStep):
     def __init__(self, worker, **_kwargs) -> None:
         runtime: Runtime = worker.app.reportgen
         worker.loop_watch = LoopWatch(stall=runtime.settings.worker_stall_seconds)
+        self.gate = ForkGate().install()  # before the pool forks its first process
         self.threads: list = []
 
     def start(self, worker) -> None:
@@ -92,8 +102,8 @@ class Housekeeping(bootsteps.StartStopStep):
                               dispatch_uid="reportgen-loop-watch")
         self.threads = [
             PassRunner(Locks(runtime.jobs.engine), site_passes(runtime, worker.app),
-                       hold=runtime.settings.lease_seconds),
-            Watchdog(worker, runtime, watch),
+                       hold=runtime.settings.lease_seconds, gate=self.gate),
+            Watchdog(worker, runtime, watch, self.gate),
         ]
         for thread in self.threads:
             thread.start()

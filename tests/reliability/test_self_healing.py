@@ -76,9 +76,12 @@ def test_a_worker_frozen_across_a_redis_restart_consumes_again(stack):
     try:
         stack.redis.kill()
         stack.redis.start()
-        stack.wait_for(lambda: worker_check(stack).returncode == 1, 60,
-                       "the health check to see the frozen worker")
-        assert "has not written its heartbeat" in worker_check(stack).stderr
+
+        def sees_it_frozen() -> bool:
+            check = worker_check(stack)
+            return check.returncode == 1 and "has not written its heartbeat" in check.stderr
+
+        stack.wait_for(sees_it_frozen, 60, "the health check to see the frozen worker")
     finally:
         os.killpg(worker.pid, signal.SIGCONT)
     job = stack.wait_finished(stack.submit(), 60)
