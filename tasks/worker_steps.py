@@ -61,9 +61,11 @@ class Watchdog(threading.Thread):
 
     def run(self) -> None:
         alarmed_at = None
-        while not self.stopped.wait(JUDGE_EVERY):
+        while True:  # the first heartbeat at once, so a health check soon finds one
             with self.gate.working():
                 alarmed_at = self._judge_and_write(alarmed_at)
+            if self.stopped.wait(JUDGE_EVERY):
+                return
 
     def _judge_and_write(self, alarmed_at: float | None) -> float | None:
         verdict = self.judge()

@@ -72,6 +72,7 @@ def test_a_message_taken_by_a_worker_that_died_before_starting_it_is_sent_again(
 def test_a_worker_frozen_across_a_redis_restart_consumes_again(stack):
     worker = stack.start_worker()
     assert stack.wait_finished(stack.submit()).status == "succeeded"
+    stack.wait_for(lambda: worker_check(stack).returncode == 0, 30, "a first heartbeat")
     os.killpg(worker.pid, signal.SIGSTOP)
     try:
         stack.redis.kill()
