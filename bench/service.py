@@ -39,15 +39,15 @@ def _free_port() -> int:
 class Service:
     """A `reportgen run` process tree for the length of a ``with`` block."""
 
-    def __init__(self, concurrency: int | None = None) -> None:
+    def __init__(self, concurrency: int | None = None, env: dict | None = None) -> None:
+        """``env``: more environment variables for the service."""
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.folder = tempfile.mkdtemp(prefix="rg-bench-")
-        env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
-        env.update(PORT=str(self.port), REPORTGEN_DATA_DIR=self.folder)
+        self.env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
+        self.env.update(PORT=str(self.port), REPORTGEN_DATA_DIR=self.folder, **(env or {}))
         if concurrency:
-            env["REPORTGEN_WORKER_CONCURRENCY"] = str(concurrency)
-        self.env = env
+            self.env["REPORTGEN_WORKER_CONCURRENCY"] = str(concurrency)
 
     def __enter__(self) -> Service:
         reportgen = str(Path(sys.executable).with_name("reportgen"))

@@ -13,9 +13,10 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service.form_parsing import UploadRequest
+from service.body_deadline import BodyDeadline
 from tasks.celery_app import create_celery
 from tasks.runtime import Runtime
-from tasks.settings import Settings, load_settings
+from tasks.settings import Settings, load_settings, private_files
 
 csrf = CSRFProtect()
 
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None, config: dict | None = None) -> 
     from service import access, api, ratelimit, web
     from service.errors import register_error_handlers
 
+    private_files()  # the web process writes uploads, and SQLite its -wal and -shm
     settings = settings or load_settings()
     app = Flask(__name__, static_folder=None)
     app.request_class = UploadRequest
@@ -63,6 +65,7 @@ def create_app(settings: Settings | None = None, config: dict | None = None) -> 
         WTF_CSRF_TIME_LIMIT=None,
     )
     app.config.update(config or {})
+    app.wsgi_app = BodyDeadline(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"])
     if settings.proxy_hops:  # behind N proxies: the client's address is in X-Forwarded-For
         hops = settings.proxy_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

@@ -3,7 +3,9 @@ local admin of single-user mode.
 
 The API is authenticated by ``Authorization: Bearer`` only, never by the session cookie, so a
 cross-site form carrying the cookie cannot act through it. The pages use the session that the
-login form opens. On a loopback address without ``REPORTGEN_AUTH=required`` nobody signs in
+login form opens; the cookie carries the id of a session kept on the server
+(``tasks.store.sessions``), which logging out or a password change ends, so a copied cookie
+stops working then. On a loopback address without ``REPORTGEN_AUTH=required`` nobody signs in
 and every request acts as the local admin, ``Owner(None, "local")``.
 
 An officer sees the jobs of their agency, an admin every job. A job someone may not see
@@ -89,10 +91,13 @@ def _from_bearer() -> tuple[Principal | None, str | None]:
 
 
 def _from_session() -> Principal | None:
-    name = session.get("user")
-    if not name:
+    name, session_id = session.get("user"), session.get("sid")
+    if not name or not session_id:
         return None
-    return _principal(current_app.extensions["reportgen"].accounts.get_user(name))
+    runtime = current_app.extensions["reportgen"]
+    if runtime.sessions.user_of(session_id) != name:
+        return None  # ended (logout, password change), expired, or never opened here
+    return _principal(runtime.accounts.get_user(name))
 
 
 def identify() -> None:
@@ -154,11 +159,16 @@ def visible_job(job: Job | None) -> Job | None:
 def log_in(user: User) -> None:
     """Open a fresh session for ``user`` (nothing of the previous session is kept)."""
     session.clear()
+    lifetime = current_app.permanent_session_lifetime
+    session["sid"] = current_app.extensions["reportgen"].sessions.open(user.username, lifetime)
     session["user"] = user.username
     session.permanent = True
 
 
 def log_out() -> None:
+    """End the session on the server too: the cookie, replayed, no longer signs anyone in."""
+    if session.get("sid"):
+        current_app.extensions["reportgen"].sessions.revoke(session["sid"])
     session.clear()
 
 

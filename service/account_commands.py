@@ -80,6 +80,23 @@ def create_user(username: str, role: str, agency: str | None, password_stdin: bo
                + (f", agency {user.agency}" if user.agency else ""))
 
 
+@users.command("password")
+@click.option("--username", required=True)
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from the first line of stdin instead of a prompt.")
+def set_password(username: str, password_stdin: bool) -> None:
+    """Change a user's password; every page session they have open ends."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        ended = _accounts().set_password(username, password)
+    except AccountError as e:
+        _refuse(str(e))
+    click.echo(f"password of {username.strip().lower()} changed; {ended} session(s) ended")
+
+
 @users.command("list")
 def list_users() -> None:
     """List the users: name, role, agency, creation day."""

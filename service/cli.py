@@ -14,7 +14,7 @@ import click
 
 from service.account_commands import tokens, users, warn_without_users
 from service.job_commands import FORMATS, jobs, print_problems, refused, save_documents
-from tasks.settings import load_settings
+from tasks.settings import load_settings, private_files
 
 EXIT_FAILED, EXIT_USAGE, EXIT_UNREACHABLE = 1, 2, 3
 
@@ -31,12 +31,22 @@ main.add_command(jobs)
 
 @main.command()
 def run() -> None:
-    """Start the whole service: embedded Redis (unless REDIS_URL is set), worker and web."""
+    """Start the whole service: embedded Redis (unless REDIS_URL is set), worker and web.
+
+    One `reportgen run` per data folder: a second one says which process holds it and
+    exits with status 2.
+    """
+    from service.data_lock import DataFolderBusyError
     from service.runner import run_service
 
+    private_files()
     settings = load_settings()
     warn_without_users(settings)
-    sys.exit(run_service(settings))
+    try:
+        sys.exit(run_service(settings))
+    except DataFolderBusyError as e:
+        click.echo(f"reportgen: {e}", err=True)
+        sys.exit(EXIT_USAGE)
 
 
 @main.command()
@@ -50,31 +60,50 @@ def web(workers: int) -> None:
         raise click.UsageError("REDIS_URL is not set (use `reportgen run` for everything at once)")
     warn_without_users(settings)
     command = web_command(settings, workers)
+    private_files()
     os.execv(command[0], command)
 
 
 @main.command()
 @click.option("--concurrency", type=int, default=None, help="Pool processes (default: settings).")
-def worker(concurrency: int | None) -> None:
-    """Start only a Celery worker against REDIS_URL."""
+@click.option("--check", is_flag=True,
+              help="Do not start: exit 0 if this machine's worker is consuming, 1 if it is "
+                   "stuck, frozen or not running (the reason is printed). For health checks.")
+@click.option("--name", default="worker", show_default=True,
+              help="With --check: the worker's name (its node is NAME@host).")
+def worker(concurrency: int | None, check: bool, name: str) -> None:
+    """Start only a Celery worker against REDIS_URL (it also runs the periodic reconciler)."""
     from service.runner import worker_command
 
     settings = load_settings()
+    if check:
+        from tasks.watchdog import check_heartbeat, heartbeat_path, node_name
+
+        node = node_name(name)
+        problem = check_heartbeat(heartbeat_path(settings.data_dir, node),
+                                  max_age=settings.worker_stall_seconds)
+        click.echo(f"reportgen: {problem}" if problem else f"{node}: ok", err=bool(problem))
+        sys.exit(EXIT_FAILED if problem else 0)
     if not settings.redis_url:
         raise click.UsageError("REDIS_URL is not set (use `reportgen run` for everything at once)")
     command = worker_command(settings, concurrency)
+    private_files()
     os.execv(command[0], command)
 
 
 @main.command()
 def beat() -> None:
-    """Start the scheduler of the periodic reconciler (one per site) against REDIS_URL."""
+    """Optional: send the periodic passes (reconciler, retention) on a schedule.
+
+    Every worker runs them by itself, once per period site-wide; this only asks again.
+    """
     from service.runner import beat_command
 
     settings = load_settings()
     if not settings.redis_url:
         raise click.UsageError("REDIS_URL is not set (use `reportgen run` for everything at once)")
     command = beat_command(settings)
+    private_files()
     os.execv(command[0], command)
 
 

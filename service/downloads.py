@@ -13,6 +13,7 @@ from flask import Response, current_app, send_file
 from service.access import visible_job
 from service.errors import ApiError
 from service.periods import default_period, request_error
+from service.params import query_seconds
 from tasks.report.errors import ReportError
 from tasks.report.input_workbook import make_input_workbook
 from tasks.report.pipeline import ReportRequest, resolve
@@ -54,10 +55,7 @@ def find_job_waiting(job_id: str, wait: str | None) -> Job:
     for a ``wait`` that is not a number.
     """
     job = find_job(job_id)
-    try:
-        seconds = min(float(wait or 0), MAX_WAIT)
-    except ValueError as e:
-        raise ApiError(400, "bad_wait", "Tham số wait phải là số giây.") from e
+    seconds = query_seconds({"wait": wait or ""}, "wait", MAX_WAIT, code="bad_wait")
     events = runtime().events
     if seconds > 0 and events is not None and not JobStatus(job.status).finished:
         events.wait(job.id, seconds,

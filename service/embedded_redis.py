@@ -40,9 +40,11 @@ def redis_binary() -> str:
 class EmbeddedRedis:
     """A redis-server child process with its data in ``folder``."""
 
-    def __init__(self, folder: Path, appendonly: bool = True) -> None:
+    def __init__(self, folder: Path, appendonly: bool = True, preexec_fn=None) -> None:
+        """``preexec_fn`` runs in the server's process before it executes (see ``subprocess``)."""
         self.folder = Path(folder)
         self.appendonly = appendonly
+        self.preexec_fn = preexec_fn
         self.process: subprocess.Popen | None = None
         socket = self.folder / "redis.sock"
         if len(str(socket)) > _MAX_SOCKET_PATH:
@@ -68,7 +70,8 @@ class EmbeddedRedis:
             "maxmemory-policy noeviction", f"logfile {self.folder / 'redis.log'}",
         ]) + "\n")
         self.process = subprocess.Popen([redis_binary(), str(config)],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                        preexec_fn=self.preexec_fn)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -21,6 +21,7 @@ _HTTP_MESSAGES = {
     403: ("forbidden", "Không có quyền thực hiện."),
     404: ("not_found", "Không tìm thấy."),
     405: ("method_not_allowed", "Phương thức không được hỗ trợ."),
+    408: ("request_timeout", "Dữ liệu gửi lên quá chậm nên yêu cầu đã bị hủy. Vui lòng gửi lại."),
     413: ("too_large", "Tệp hoặc yêu cầu quá lớn."),
     415: ("unsupported_media_type", "Kiểu dữ liệu không được hỗ trợ."),
     429: ("rate_limited", "Quá nhiều yêu cầu trong thời gian ngắn. Vui lòng thử lại sau."),

@@ -1,40 +1,45 @@
 """``reportgen run``: start Redis (embedded when REDIS_URL is unset), a worker and the web server.
 
-The processes are children of this one; Ctrl-C (or SIGTERM) stops them all, the worker with a
-warm shutdown so a running job finishes, and nothing is left running.
+The processes are children of this one and die with it: Ctrl-C (or SIGTERM) stops them all,
+the worker with a warm shutdown so a running job finishes; if this process is killed outright,
+the kernel sends each child SIGTERM (``PR_SET_PDEATHSIG``); if one child exits, the others are
+stopped and ``reportgen run`` exits. One ``reportgen run`` per data folder (``data_lock``).
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import signal
 import subprocess
 import sys
 import time
 
+from service.data_lock import DataFolderLock
 from service.embedded_redis import EmbeddedRedis
 from tasks.pdf.office import office_status
 from tasks.settings import Settings
 
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
 
 def worker_command(settings: Settings, concurrency: int | None = None,
-                   name: str = "worker", beat: bool = False) -> list[str]:
+                   name: str = "worker") -> list[str]:
     """The command line of a Celery worker process serving reportgen's queue.
 
-    With ``beat`` the worker also runs the periodic reconciler (one such worker per site).
+    Every worker also runs the periodic passes (reconciler, retention): no scheduler needed.
     """
-    command = [sys.executable, "-m", "celery", "-A", "service.worker", "worker",
-               "--loglevel", "INFO",
-               "--concurrency", str(concurrency or settings.worker_concurrency),
-               "--queues", "reportgen", "--hostname", f"{name}@%h",
-               "--without-gossip", "--without-mingle", "--without-heartbeat"]
-    if beat:
-        command += ["--beat", "--schedule", str(settings.data_dir / "celerybeat-schedule")]
-    return command
+    return [sys.executable, "-m", "celery", "-A", "service.worker", "worker",
+            "--loglevel", "INFO",
+            "--concurrency", str(concurrency or settings.worker_concurrency),
+            "--queues", "reportgen", "--hostname", f"{name}@%h",
+            "--without-gossip", "--without-mingle", "--without-heartbeat"]
 
 
 def beat_command(settings: Settings) -> list[str]:
-    """The command line of a separate scheduler process (for sites with several workers)."""
+    """The command line of a separate scheduler process: optional, it only asks the workers
+    for the periodic passes they already run by themselves."""
     return [sys.executable, "-m", "celery", "-A", "service.worker", "beat", "--loglevel",
             "INFO", "--schedule", str(settings.data_dir / "celerybeat-schedule")]
 
@@ -44,16 +49,36 @@ def beat_command(settings: Settings) -> list[str]:
 ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss "%(a)s"'
 
 
-def web_command(settings: Settings, workers: int = 2, threads: int = 8) -> list[str]:
+# With gevent workers the keep-alive timeout also bounds how long a request's headers may take
+# to arrive (gunicorn reads every request of a connection under it): slowloris ends there.
+HEADER_SECONDS = 5
+
+
+def web_command(settings: Settings, workers: int = 2, connections: int = 1000) -> list[str]:
     """The command line of the gunicorn web server.
 
-    Threaded workers: a client waiting on ``?wait=`` holds a thread, not a whole process.
+    gevent workers: a connection is a greenlet, not a thread, so clients that send slowly or
+    wait on ``?wait=`` cost a little memory each instead of a share of a fixed thread pool;
+    ``connections`` bounds them per worker process. Headers must arrive within
+    ``HEADER_SECONDS``; a body within its deadline (``service.body_deadline``).
     """
     return [sys.executable, "-m", "gunicorn", "--bind", f"{settings.host}:{settings.port}",
-            "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
+            "--workers", str(workers), "--worker-class", "gevent",
+            "--worker-connections", str(connections), "--keep-alive", str(HEADER_SECONDS),
             "--access-logfile", "-",
             "--access-logformat", ACCESS_LOG_FORMAT, "--graceful-timeout", "10",
             "service:create_app()"]
+
+
+def die_with_parent() -> None:
+    """In a child between fork and exec: ask the kernel for SIGTERM when the parent dies.
+
+    The request survives exec. If the parent is already gone, end now.
+    """
+    parent = os.getppid()
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0 or os.getppid() != parent:
+        os._exit(1)
 
 
 class Supervisor:
@@ -61,17 +86,25 @@ class Supervisor:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.lock = DataFolderLock(settings.data_dir)
         self.redis: EmbeddedRedis | None = None
         self.children: list[tuple[str, subprocess.Popen]] = []
 
     def start(self) -> None:
+        """Lock the data folder, then start Redis (if embedded), the worker and the web server.
+
+        Raises ``DataFolderBusyError`` when another ``reportgen run`` uses the data folder.
+        """
+        self.lock.acquire()
         env = dict(os.environ, REPORTGEN_DATA_DIR=str(self.settings.data_dir))
         if self.settings.redis_url is None:
-            self.redis = EmbeddedRedis(self.settings.data_dir / "redis").start()
+            self.redis = EmbeddedRedis(self.settings.data_dir / "redis",
+                                       preexec_fn=die_with_parent).start()
             env["REDIS_URL"] = self.redis.url
-        for name, command in (("worker", worker_command(self.settings, beat=True)),
+        for name, command in (("worker", worker_command(self.settings)),
                               ("web", web_command(self.settings))):
-            self.children.append((name, subprocess.Popen(command, env=env)))
+            self.children.append((name, subprocess.Popen(command, env=env,
+                                                         preexec_fn=die_with_parent)))
 
     def wait(self) -> int:
         """Block until a child exits on its own; returns the exit status to use."""
@@ -97,6 +130,7 @@ class Supervisor:
                 child.wait()
         if self.redis is not None:
             self.redis.stop()
+        self.lock.release()
 
 
 def run_service(settings: Settings) -> int:

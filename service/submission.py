@@ -1,8 +1,10 @@
 """Submitting a job: the one function the API and the web form both call.
 
-Order matters: the request is checked, the upload stored and the row committed before the job
-id is sent to the queue; when the queue cannot be reached the row and file are removed and
-the caller gets a 503, so no accepted job is left without a message.
+Order matters: the request is checked, the upload stored and the row committed (with its
+Idempotency-Key, in the same transaction) before the job id is sent to the queue; when the
+queue cannot be reached the row, its key and the file are removed and the caller gets a 503.
+A process killed after the commit leaves a queued row that the reconciler sends, and a key
+that finds that job.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from redis.exceptions import RedisError
 from service.errors import ApiError
 from service.periods import request_error
 from tasks.celery_app import send_jobs
+from tasks.faults import fault_point
 from tasks.report.context import ReportOptions
 from tasks.report.errors import ReportError
 from tasks.report.intake import ValidationResult, validate_upload
@@ -29,7 +32,7 @@ from tasks.report.pipeline import ReportRequest, resolve
 from tasks.report.workbook import IntakeError, detect_type
 from tasks.runtime import Runtime
 from tasks.store import StoreError
-from tasks.store.idempotency import IdempotencyKeys, KeyState
+from tasks.store.idempotency import IdempotencyKeys, KeyLostError, KeyState
 from tasks.store.records import Job, utcnow
 from tasks.webhooks import CallbackRefused, check_callback_url
 
@@ -166,23 +169,28 @@ def submit_job(runtime: Runtime, celery: Celery, fields: Mapping[str, str],
     if found.state is KeyState.DONE:
         return runtime.jobs.get(found.job_id)
     if found.state is KeyState.IN_FLIGHT:
-        raise ApiError(409, "idempotency_in_flight",
-                       "Yêu cầu cùng Idempotency-Key đang được xử lý; thử lại sau giây lát.",
-                       headers={"Retry-After": "1"})
+        raise _in_flight()
     if found.state is KeyState.MISMATCH:
         raise ApiError(422, "idempotency_key_reused",
                        "Idempotency-Key này đã dùng cho một yêu cầu khác.")
     try:
-        job = _create(runtime, celery, request, upload, file_type, owner, print_, links)
+        return _create(runtime, celery, request, upload, file_type, owner, print_, links, key)
+    except KeyLostError as e:  # the key now belongs to the request that took it over
+        raise _in_flight() from e
     except ApiError:
         keys.release(owner.scope, key)
         raise
-    keys.complete(owner.scope, key, job.id)
-    return job
+
+
+def _in_flight() -> ApiError:
+    return ApiError(409, "idempotency_in_flight",
+                    "Yêu cầu cùng Idempotency-Key đang được xử lý; thử lại sau giây lát.",
+                    headers={"Retry-After": "1"})
 
 
 def _create(runtime: Runtime, celery: Celery, request: ReportRequest, upload: Upload,
-            file_type: str, owner: Owner, print_: str, links: dict) -> Job:
+            file_type: str, owner: Owner, print_: str, links: dict,
+            key: str | None = None) -> Job:
     job_id = str(uuid.uuid4())
     # The version this request was checked against, pinned before anything is stored.
     kind = runtime.catalog.kind(request.template)
@@ -202,12 +210,24 @@ def _create(runtime: Runtime, celery: Celery, request: ReportRequest, upload: Up
         published_at=utcnow(),  # the message goes out right below; undone if it cannot
         **links,
     )
-    runtime.jobs.add(job)
+    keys = IdempotencyKeys(runtime.jobs)
+    try:
+        if key:
+            keys.add_job(owner.scope, key, job)
+        else:
+            runtime.jobs.add(job)
+    except KeyLostError:
+        runtime.files.delete(stored.key)
+        raise
+    fault_point("job_committed", 0, job_id)
     try:
         send_jobs(celery, [job_id])
     except (OperationalError, RedisError, OSError) as e:
         log.error("cannot queue job %s: %s", job_id, e)
-        runtime.jobs.delete(job_id)
+        if key:
+            keys.remove_job(owner.scope, key, job_id)
+        else:
+            runtime.jobs.delete(job_id)
         runtime.files.delete(stored.key)
         raise ApiError(503, "queue_unavailable",
                        "Hàng đợi xử lý tạm thời không hoạt động; chưa nhận yêu cầu lập báo cáo. "

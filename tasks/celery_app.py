@@ -3,12 +3,15 @@
 Settings follow the at-least-once recipe: late acknowledgement, requeue when a worker child
 dies, one message prefetched per process, and time limits below the Redis visibility timeout so
 that a running job is never handed to a second worker while the first still works on it.
+
+Every worker also runs the periodic passes (reconciler, retention) and a watch on its own
+event loop: see ``tasks.worker_steps``.
 """
 
 from __future__ import annotations
 
 from celery import Celery, current_app
-from celery.signals import worker_init, worker_process_init, worker_ready
+from celery.signals import worker_init, worker_process_init
 
 from tasks.limits import limit_memory
 from tasks.runtime import Runtime
@@ -67,7 +70,13 @@ def create_celery(settings: Settings) -> Celery:
         worker_enable_soft_shutdown_on_idle=True,
         worker_max_tasks_per_child=500,
         worker_hijack_root_logger=False,
+        # Remote control listens on a pub/sub connection that redis-py reads with no timeout:
+        # after a Redis restart a worker could block there for ever. Nothing here uses it;
+        # health is read from the worker's heartbeat file instead (`reportgen worker --check`).
+        worker_enable_remote_control=False,
     )
+    app.steps["worker"].add("tasks.worker_steps:Housekeeping")
+    app.steps["consumer"].add("tasks.worker_steps:LoopTick")
     app.conf.beat_schedule = {
         "reconcile": {"task": RECONCILE_TASK, "schedule": float(settings.reconcile_every)},
         "retention": {"task": RETENTION_TASK, "schedule": 3600.0},
@@ -101,17 +110,11 @@ def enqueue(app: Celery, runtime: Runtime, job_ids: list[str]) -> int:
     return len(job_ids)
 
 
-@worker_ready.connect
-def _reconcile_at_start(sender=None, **_kwargs) -> None:
-    # A pass as soon as a worker is up: jobs the queue forgot while nothing ran get sent.
-    sender.app.send_task(RECONCILE_TASK, queue=QUEUE)
-
-
 @worker_init.connect
 def _load_catalog(sender=None, **_kwargs) -> None:
     # Checked once in the main process, before the pool forks: every pool process, also one
     # that replaces a killed one, starts with the report kinds loaded rather than loading them
-    # (about 0,4 s per kind, mostly the template lint) inside its first job's time limit.
+    # inside its first job's time limit.
     runtime = getattr(sender.app, "reportgen", None)
     if runtime is not None:
         _ = runtime.catalog

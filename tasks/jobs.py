@@ -16,6 +16,7 @@ from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 
 from tasks.faults import fault_point
+from tasks.periodic import RETENTION_EVERY, run_pass
 from tasks.reconcile import reconcile
 from tasks.report.context import ReportOptions
 from tasks.report.errors import DataError, ReportError
@@ -28,6 +29,7 @@ from tasks.store import StoreError
 from tasks.store.jobs import Claim, ClaimOutcome
 from tasks.store.records import JobStatus
 from tasks.webhooks import job_ended
+from tasks.store.locks import Locks
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 0.3  # seconds between recorded progress updates of one job
@@ -195,6 +197,7 @@ class CompileTask(Task):
 def compile_report_task(self, job_id: str) -> str:
     """Celery entry point: only the job id crosses the broker."""
     runtime: Runtime = self.app.reportgen
+    fault_point("received", 0, job_id)
     outcome, wait = run_job(runtime, job_id)
     if outcome in ("succeeded", "failed"):
         job_ended(runtime, self.app, job_id, outcome)
@@ -230,13 +233,19 @@ def _trial_crash() -> dict:
 
 
 @shared_task(bind=True, name="reportgen.reconcile", ignore_result=True)
-def reconcile_task(self) -> dict:
-    """Periodic: re-send jobs the queue forgot, fail those that ran out of attempts."""
-    return reconcile(self.app.reportgen, self.app)
+def reconcile_task(self) -> bool:
+    """Sent by an optional `reportgen beat`: the reconciler's pass, unless one ran (in any
+    worker) less than a period ago; returns whether it ran here."""
+    runtime: Runtime = self.app.reportgen
+    settings = runtime.settings
+    return run_pass(Locks(runtime.jobs.engine), "reconcile", settings.reconcile_every,
+                    lambda: reconcile(runtime, self.app), hold=settings.lease_seconds)
 
 
 @shared_task(bind=True, name="reportgen.retention", ignore_result=True)
-def retention_task(self) -> int:
-    """Periodic: delete the files of jobs older than the retention period."""
+def retention_task(self) -> bool:
+    """Sent by an optional `reportgen beat`: the retention pass, as ``reconcile_task``."""
     runtime: Runtime = self.app.reportgen
-    return purge_expired(runtime, timedelta(days=runtime.settings.retention_days))
+    days = timedelta(days=runtime.settings.retention_days)
+    return run_pass(Locks(runtime.jobs.engine), "retention", RETENTION_EVERY,
+                    lambda: purge_expired(runtime, days), hold=runtime.settings.lease_seconds)

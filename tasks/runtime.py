@@ -20,9 +20,11 @@ from tasks.store.callbacks import Callbacks
 from tasks.store.files import FileStore
 from tasks.store.jobs import JobStore
 from tasks.store.kind_versions import KindVersionStore
+from tasks.store.login_limits import LoginLimits
 from tasks.store.records import make_engine
 from tasks.store.renditions import Renditions
 from tasks.store.s3 import S3FileStore
+from tasks.store.sessions import Sessions
 from tasks.store.templates import TemplateStore
 
 
@@ -65,6 +67,16 @@ class Runtime:
     def callbacks(self) -> Callbacks:
         """Delivery state of job callbacks (webhooks)."""
         return Callbacks(self.jobs)
+
+    @cached_property
+    def sessions(self) -> Sessions:
+        """Signed-in web sessions, in the job database."""
+        return Sessions(self.jobs.engine)
+
+    @cached_property
+    def login_limits(self) -> LoginLimits:
+        """Per-account login back-off, in the job database."""
+        return LoginLimits(self.jobs.engine)
 
     @cached_property
     def events(self) -> JobEvents | None:

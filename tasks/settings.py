@@ -3,6 +3,10 @@
 Both halves use them: the Flask app (``service.create_app``) and the Celery worker
 (``tasks.celery_app.create_celery``). Variables carry the ``REPORTGEN_`` prefix, except the
 conventional ``PORT``, ``REDIS_URL`` and ``DATABASE_URL``.
+
+The data folder holds password hashes, token digests and every agency's jobs: it is made
+private to the service's user (0700), and the service's processes create files 0600
+(``private_files``).
 """
 
 from __future__ import annotations
@@ -72,6 +76,33 @@ class Settings:
         """How often a running job renews its lease: three renewals fit in one lease."""
         return self.lease_seconds / 3
 
+    @property
+    def worker_stall_seconds(self) -> float:
+        """How long a worker's event loop may stand still, or leave waiting messages untaken
+        with a pool process free, before the worker counts as stuck: two leases."""
+        return 2.0 * self.lease_seconds
+
+
+def private_files() -> None:
+    """From now on, files this process and its children create are 0600 and folders 0700.
+
+    Called by the service's processes (web, worker, ``reportgen run``), so that the files
+    other programs write for them — SQLite's ``-wal`` and ``-shm``, Redis's append-only file
+    and log — are private too. Not by the CLI's file-writing commands: what they write for a
+    person keeps the person's own umask.
+    """
+    os.umask(0o077)
+
+
+def _private_folder(path: Path) -> None:
+    """Create the data folder 0700, and make an existing one 0700 (it may predate this)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o700)
+    except PermissionError:
+        pass  # not ours to change: the operator chose its rights
+
 
 def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
     raw = env.get(name)
@@ -93,7 +124,6 @@ def _secret_key(env: Mapping[str, str], data_dir: Path) -> str:
     path = data_dir / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as f:
@@ -153,7 +183,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """
     env = os.environ if env is None else env
     data_dir = Path(env.get("REPORTGEN_DATA_DIR") or "var").resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    _private_folder(data_dir)
     database_url = env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'reportgen.db'}"
     templates_dir = Path(env.get("REPORTGEN_TEMPLATES_DIR") or REPO_ROOT / "doc_templates")
     soft = _int(env, "REPORTGEN_TASK_SOFT_TIME_LIMIT", 240)

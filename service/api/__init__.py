@@ -26,6 +26,7 @@ from service.downloads import (
 )
 from service.errors import ApiError
 from service.filters import active_filters, job_filter
+from service.params import MAX_PAGE, query_int
 from service.periods import period_choices
 from service.presenters import job_dict, kind_dict, token_dict, user_dict, version_dict
 from service.renditions import PDF, pdf_response
@@ -33,6 +34,7 @@ from service.submission import Upload, build_request, check_data, check_upload, 
 from service.kind_upload import accept_bundle, accept_template, wait_for_trial
 
 bp = Blueprint("api", __name__)
+MAX_PER_PAGE = 100
 bp.before_request(require_token)
 
 
@@ -91,13 +93,10 @@ def validate_upload():
 @bp.get("/jobs")
 def list_jobs():
     settings = runtime().settings
-    try:
-        page = int(request.args.get("page", 1))
-        per_page = min(100, int(request.args.get("per_page", settings.page_size)))
-    except ValueError as e:
-        raise ApiError(400, "bad_page", "Tham số trang (page, per_page) phải là số.") from e
-    result = runtime().jobs.page(page, max(1, per_page),
-                                 agency=current_principal().history_scope,
+    page = query_int(request.args, "page", 1, 1, MAX_PAGE, code="bad_page")
+    per_page = query_int(request.args, "per_page", settings.page_size, 1, MAX_PER_PAGE,
+                         code="bad_page")
+    result = runtime().jobs.page(page, per_page, agency=current_principal().history_scope,
                                  where=job_filter(request.args))
     return jsonify({
         "jobs": [job_dict(j) for j in result.jobs],

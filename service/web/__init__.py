@@ -10,6 +10,7 @@ Officers read Vietnamese labels; codes stay in ``title`` and ``data-code`` attri
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
@@ -32,6 +33,7 @@ from service.downloads import (
 )
 from service.errors import ApiError
 from service.filters import active_filters, job_filter
+from service.params import MAX_PAGE, query_int
 from service.periods import default_period, period_choices
 from service.presenters import job_dict
 from service.renditions import pdf_response
@@ -169,10 +171,7 @@ def sample(slug: str):
 
 @bp.get("/jobs")
 def history():
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page = 1
+    page = query_int(request.args, "page", 1, 1, MAX_PAGE, code="bad_page")
     filters = active_filters(request.args)
     result = runtime().jobs.page(page, runtime().settings.page_size,
                                  agency=current_principal().history_scope,
@@ -194,10 +193,18 @@ def login():
     form = LoginForm()
     failed = False
     if form.validate_on_submit():
+        limits = runtime().login_limits
+        wait = limits.wait_for(form.username.data)
+        if wait > 0:  # closed after failures: refused unchecked and uncounted
+            seconds = math.ceil(wait)
+            return (render_template("login.html", form=form, locked=seconds), 429,
+                    {"Retry-After": str(seconds)})
         user = runtime().accounts.verify_password(form.username.data, form.password.data)
         if user is not None:
+            limits.succeeded(form.username.data)
             log_in(user)
             return redirect(local_target(request.args.get("next")), code=303)
+        limits.failed(form.username.data)
         failed = True
     status = 422 if (failed or form.errors) else 200
     return render_template("login.html", form=form, failed=failed), status

@@ -137,6 +137,24 @@ class Accounts:
         matches = check_password_hash(stored, password or "")
         return user if user is not None and matches else None
 
+    def set_password(self, username: str, password: str) -> int:
+        """Give ``username`` a new password and end every web session they have open (a
+        stolen cookie must not outlive the password). Returns how many sessions ended.
+
+        Raises ``AccountError`` for an unknown user or a password that is too short.
+        """
+        from tasks.store.sessions import Sessions  # its table refers to this module's
+
+        user = self.get_user(username)
+        if user is None:
+            raise AccountError(f"no user {username!r}")
+        if len(password or "") < MIN_PASSWORD:
+            raise AccountError(f"the password needs at least {MIN_PASSWORD} characters")
+        with self.session() as s, s.begin():
+            s.execute(update(User).where(User.username == user.username)
+                      .values(password_hash=generate_password_hash(password)))
+        return Sessions(self.engine).revoke_user(user.username)
+
     def list_users(self) -> list[User]:
         with self.session() as s:
             return list(s.scalars(select(User).order_by(User.username)).all())

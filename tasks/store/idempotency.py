@@ -2,7 +2,9 @@
 
 The first request reserves the key (a row with no job yet) before doing anything; a second
 request with the key then finds it in flight (409), done (the same job) or used for another
-payload (422). A request that fails releases its key so the client can try again.
+payload (422). The job row and the key's job are written in one transaction (``add_job``), so
+a process killed at any point leaves either no job and a reservation that lapses, or the job
+and a key that finds it. A request that fails releases its key so the client can try again.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from datetime import timedelta
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 
+from tasks.store import StoreError
 from tasks.store.jobs import JobStore
-from tasks.store.records import IdempotencyKey, utcnow
+from tasks.store.records import IdempotencyKey, Job, utcnow
 
 # A reservation without a job after this long belongs to a request that died midway.
 ABANDONED = timedelta(seconds=120)
@@ -26,6 +29,10 @@ class KeyState(enum.Enum):
     IN_FLIGHT = "in_flight"
     DONE = "done"
     MISMATCH = "mismatch"
+
+
+class KeyLostError(StoreError):
+    """The reservation lapsed and another request took the key over before the job was added."""
 
 
 @dataclass(frozen=True)
@@ -56,17 +63,34 @@ class IdempotencyKeys:
             return KeyResult(KeyState.MISMATCH, row.job_id)
         if row.job_id is None:
             if row.created_at < utcnow() - ABANDONED:
-                # The first request died before finishing: let this one take the key over.
+                # The first request died before adding its job: this one takes the key over.
                 self.release(scope, key)
                 return self.reserve(scope, key, fingerprint)
             return KeyResult(KeyState.IN_FLIGHT)
         return KeyResult(KeyState.DONE, row.job_id)
 
-    def complete(self, scope: str, key: str, job_id: str) -> None:
+    def add_job(self, scope: str, key: str, job: Job) -> Job:
+        """Insert ``job`` and record it as the job of the reserved ``key``, in one transaction.
+
+        Raises ``KeyLostError`` (and adds nothing) when the reservation is no longer ours.
+        """
         with self.jobs.session() as s, s.begin():
-            s.execute(update(IdempotencyKey)
-                      .where(IdempotencyKey.scope == scope, IdempotencyKey.key == key)
-                      .values(job_id=job_id))
+            s.add(job)
+            s.flush()
+            taken = s.execute(update(IdempotencyKey)
+                              .where(IdempotencyKey.scope == scope, IdempotencyKey.key == key,
+                                     IdempotencyKey.job_id.is_(None))
+                              .values(job_id=job.id)).rowcount
+            if taken != 1:
+                raise KeyLostError(f"idempotency key {key!r} was taken over")
+        return job
+
+    def remove_job(self, scope: str, key: str, job_id: str) -> None:
+        """Undo ``add_job`` (the job could not be queued): the job row and the key go together."""
+        with self.jobs.session() as s, s.begin():
+            s.execute(delete(Job).where(Job.id == job_id))
+            s.execute(delete(IdempotencyKey)
+                      .where(IdempotencyKey.scope == scope, IdempotencyKey.key == key))
 
     def release(self, scope: str, key: str) -> None:
         with self.jobs.session() as s, s.begin():

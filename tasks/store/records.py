@@ -6,6 +6,7 @@ The queue only carries job ids; whatever a job is, was, or produced is read from
 from __future__ import annotations
 
 import enum
+import os
 from datetime import UTC, datetime
 
 from sqlalchemy import JSON, DateTime, Integer, String, TypeDecorator, create_engine, event
@@ -165,6 +166,18 @@ def _sqlite_tuning(synchronous: str):
     return tune
 
 
+def _private_sqlite_file(path: str) -> None:
+    """Create the database file 0600 before SQLite does; its ``-wal`` and ``-shm`` take the
+    rights of the database file. Files made before this are made 0600 too."""
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    for each in (path, f"{path}-wal", f"{path}-shm"):
+        try:
+            if os.stat(each).st_mode & 0o077:
+                os.chmod(each, 0o600)
+        except FileNotFoundError:
+            continue
+
+
 def make_engine(url: str, durable: bool = True) -> Engine:
     """Create an engine for ``url``, its schema brought to the newest migration.
 
@@ -172,10 +185,12 @@ def make_engine(url: str, durable: bool = True) -> Engine:
     they return (``synchronous=FULL``); without it (``NORMAL``) a power cut may undo the last
     commits, never corrupt the file. Workers may use that: a job state they lose is redone
     by the reconciler, while an accepted submission must never be lost. The folder of the
-    file must exist.
+    file must exist; the file is created readable by this user only.
     """
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 15})
+        if engine.url.database and engine.url.database != ":memory:":
+            _private_sqlite_file(engine.url.database)
         event.listen(engine, "connect", _sqlite_tuning("FULL" if durable else "NORMAL"))
     else:
         engine = create_engine(url, pool_pre_ping=True)

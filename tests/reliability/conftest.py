@@ -57,12 +57,12 @@ class Stack:
         self.runtime = self.app.extensions["reportgen"]
         return self
 
-    def start_worker(self, concurrency: int = 1, beat: bool = True, **extra: str):
+    def start_worker(self, concurrency: int = 1, **extra: str):
         env = self.env(**extra)
         log = self.root / f"worker-{len(self.workers)}.log"
         self.logs.append(log)
         with log.open("wb") as out:
-            process = subprocess.Popen(worker_command(load_settings(env), concurrency, beat=beat),
+            process = subprocess.Popen(worker_command(load_settings(env), concurrency),
                                        env=env, stdout=out, stderr=subprocess.STDOUT,
                                        cwd=REPO_ROOT, start_new_session=True)
         self.workers.append(process)
@@ -72,7 +72,7 @@ class Stack:
         return process
 
     def pool_children(self, worker: subprocess.Popen) -> list[int]:
-        """The child processes of a worker (its pool, when started without beat)."""
+        """The child processes of a worker: its pool."""
         found = []
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():

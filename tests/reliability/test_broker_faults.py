@@ -53,14 +53,14 @@ def test_r9_redis_with_an_append_only_file_keeps_the_queue_across_a_crash(make_s
     stack.redis.kill()
     stack.redis.start()
     assert stack.redis_client().llen("reportgen") == 10
-    stack.start_worker(concurrency=2, beat=False)  # no reconciler: the queue alone suffices
+    stack.start_worker(concurrency=2)  # nothing to re-send: the queue alone suffices
     for job_id in jobs:
         job = stack.wait_finished(job_id, 90)
         assert (job.status, job.attempts) == ("succeeded", 1)
 
 
 def test_r11_worker_reconnects_after_its_redis_connections_are_killed(stack):
-    stack.start_worker(beat=False)
+    stack.start_worker()
     first = stack.submit()
     assert stack.wait_finished(first).status == "succeeded"
     killed = stack.redis_client().client_kill_filter(_type="normal", skipme=True)

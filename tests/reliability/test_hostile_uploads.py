@@ -131,7 +131,7 @@ def finished(url: str, job_id: str) -> dict:
 
 def test_hostile_uploads_are_refused_and_the_web_stays_small(make_stack):
     stack = make_stack()
-    stack.start_worker(beat=False)
+    stack.start_worker()
     with running_web(stack.env()) as (url, process):
         warm = finished(url, submit(url))  # the web has read a workbook and rendered nothing
         assert warm["status"] == "succeeded"
@@ -162,7 +162,7 @@ def test_hostile_uploads_are_refused_and_the_web_stays_small(make_stack):
 
 def test_a_utf16_body_is_accepted_and_renders(make_stack):
     stack = make_stack()
-    stack.start_worker(beat=False)
+    stack.start_worker()
     data = _edited(add={BODY: utf16(_part(BODY).replace(ANCHOR, "Trên đây là bản UTF-16./.", 1))})
     with running_web(stack.env()) as (url, _process):
         response = upload(url, data)

@@ -18,7 +18,7 @@ def postgres_url():
 def test_jobs_run_on_postgresql(postgres_url, make_stack):
     stack = make_stack(DATABASE_URL=postgres_url)
     assert stack.runtime.jobs.engine.dialect.name == "postgresql"
-    stack.start_worker(beat=False)
+    stack.start_worker()
     jobs = [stack.submit() for _ in range(3)]
     for job_id in jobs:
         job = stack.wait_finished(job_id)

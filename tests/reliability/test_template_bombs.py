@@ -57,7 +57,7 @@ def run_with(stack, template: bytes) -> str:
 
 def test_bombs_that_bypassed_the_checks_fail_their_jobs_and_the_worker_goes_on(make_stack):
     stack = make_stack(REPORTGEN_WORKER_MEMORY_MB=str(CAP_MB))
-    worker = stack.start_worker(beat=False)
+    worker = stack.start_worker()
     jobs = {name: run_with(stack, edited_template(ANCHOR, payload))
             for name, payload in (("doubling", DOUBLING), ("macros", MACROS),
                                   ("hungry", HUNGRY))}

@@ -62,7 +62,7 @@ def document_text(stack, job_id: str) -> str:
 
 
 def test_t8_a_job_keeps_the_version_it_was_submitted_with_and_rollback_works(stack):
-    stack.start_worker(beat=False)
+    stack.start_worker()
     shipped = versions(stack)["current"]
     before = stack.submit()
     response = upload(stack, edited_template("{{ report.closing }}",
@@ -91,7 +91,7 @@ def test_t8_a_job_keeps_the_version_it_was_submitted_with_and_rollback_works(sta
 
 
 def test_t1_a_template_reaching_python_internals_is_refused_and_runs_nothing(stack, tmp_path):
-    stack.start_worker(beat=False)
+    stack.start_worker()
     canary = tmp_path / "pwned"
     # Every name is one the kind defines, so the web passes it on; the worker's lint refuses.
     payload = ("{{ report.closing.__class__.__mro__[1].__subclasses__()[0]"
@@ -119,7 +119,7 @@ def test_t4_unknown_names_are_refused_by_the_web_before_anything_is_stored(stack
 
 
 def test_a_template_that_cannot_render_the_sample_is_refused_by_the_worker(stack):
-    stack.start_worker(beat=False)
+    stack.start_worker()
     broken = edited_template("{{ totals.launch_events|qty }}",
                              "{{ totals.launch_events|money('nope') }}")
     response = upload(stack, broken)
@@ -140,13 +140,13 @@ def test_without_a_worker_the_upload_answers_202_and_is_tried_later(stack):
     assert response.status_code == 202
     version = response.get_json()
     assert version["state"] == "checking" and response.headers["Location"]
-    stack.start_worker(beat=False)
+    stack.start_worker()
     done = stack.client.get(f"{version['status_url']}?wait=30").get_json()
     assert (done["state"], done["current"]) == ("accepted", True)
 
 
 def test_a_new_kind_is_added_by_bundle_and_serves_jobs(stack):
-    stack.start_worker(beat=False)
+    stack.start_worker()
     response = upload_bundle(stack, renamed_kind("tong-hop-thu", "Báo cáo tổng hợp thử"))
     assert response.status_code == 201, response.get_json()
     kinds = {k["slug"]: k for k in stack.client.get("/api/v1/templates").get_json()["templates"]}
@@ -182,7 +182,7 @@ def test_a_bundle_with_a_path_in_it_is_refused(stack):
 def test_admin_page_uploads_a_template_and_rolls_back(stack):
     from service import create_app
 
-    stack.start_worker(beat=False)
+    stack.start_worker()
     client = create_app(stack.settings).test_client()  # CSRF on
     page = client.get("/admin/templates").get_data(as_text=True)
     assert "(đang dùng)" in page and "bản phát hành" in page

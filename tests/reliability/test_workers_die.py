@@ -23,8 +23,9 @@ def assert_clean_end(stack, job_ids: list[str]) -> None:
 
 def test_r1_pool_child_sigkilled_mid_render(stack):
     job_id = stack.submit()
-    # No reconciler here: the redelivery comes from Celery rejecting the lost message.
-    worker = stack.start_worker(beat=False, REPORTGEN_FAULTS=f"render:{job_id}=sleep:30@1")
+    # Celery rejects the lost message and it comes back at once (the reconciler would re-send
+    # it too once the lease lapses): either way, one more attempt.
+    worker = stack.start_worker(REPORTGEN_FAULTS=f"render:{job_id}=sleep:30@1")
     stack.wait_running(job_id)
     (child,) = stack.pool_children(worker)
     os.kill(child, signal.SIGKILL)
@@ -94,7 +95,7 @@ def test_r16_hard_time_limit_fails_the_job_and_the_worker_goes_on(make_stack):
     assert job.status == "failed" and job.errors[0]["code"] == "time_limit"
     assert "4 giây" in job.errors[0]["message"]
     after = stack.submit()
-    assert stack.wait_finished(after, 30).status == "succeeded"
+    assert stack.wait_finished(after, 30).status == "succeeded", stack.job(after).errors
     client = stack.redis_client()
     stack.wait_for(lambda: client.hlen("unacked") == 0 and client.llen("reportgen") == 0,
                    20, "queue to drain")
@@ -111,7 +112,7 @@ def test_soft_time_limit_fails_the_job_with_its_reason(make_stack):
 
 def test_r4_cold_shutdown_lets_short_jobs_end_and_requeues_long_ones(stack):
     short, long = stack.submit(), stack.submit()
-    worker = stack.start_worker(concurrency=2, beat=False, REPORTGEN_FAULTS=(
+    worker = stack.start_worker(concurrency=2, REPORTGEN_FAULTS=(
         f"render:{short}=sleep:2@1,render:{long}=sleep:60@1"))
     stack.wait_running(short)
     stack.wait_running(long)
@@ -125,7 +126,19 @@ def test_r4_cold_shutdown_lets_short_jobs_end_and_requeues_long_ones(stack):
     # delivery then finds the job finished and does nothing).
     assert broker_job_ids(stack.app.extensions["celery"]) == {long}
     assert stack.redis_client().hlen("unacked") == 0
-    stack.start_worker(beat=False)
+    stack.start_worker()
     job = stack.wait_finished(long, 45)
     assert (job.status, job.attempts) == ("succeeded", 2)
     assert_clean_end(stack, [short, long])
+
+
+def test_a_job_longer_than_its_lease_keeps_it_and_runs_once(stack):
+    # A lease is 3 s here; the render takes 10. Without the heartbeat renewing the lease, the
+    # reconciler would hand the job to the second pool process and it would run twice.
+    job_id = stack.submit()
+    stack.start_worker(concurrency=2, REPORTGEN_FAULTS=f"render:{job_id}=sleep:10")
+    job = stack.wait_finished(job_id, 60)
+    assert (job.status, job.attempts) == ("succeeded", 1)
+    assert [p.stem for p in stack.documents()] == [job_id]
+    log = stack.logs[-1].read_text()
+    assert log.count("] received") == 1, log[-3000:]  # one message, one delivery

@@ -78,7 +78,7 @@ def test_jobs_store_their_files_on_s3(bucket, s3_endpoint, tmp_path, monkeypatch
     stack = Stack(tmp_path, REPORTGEN_STORAGE_URL=f"s3://{bucket}/reports",
                   REPORTGEN_S3_ENDPOINT_URL=s3_endpoint, **CREDENTIALS).start()
     try:
-        stack.start_worker(beat=False)
+        stack.start_worker()
         job_id = stack.submit()
         assert stack.wait_finished(job_id).status == "succeeded"
         response = stack.client.get(f"/api/v1/jobs/{job_id}/document")

@@ -63,3 +63,11 @@ def test_settings_refuse_limits_in_the_wrong_order(tmp_path, soft, hard, visibil
 def test_the_reconciler_is_scheduled(app):
     tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert tasks == {"reportgen.reconcile", "reportgen.retention"}
+
+
+def test_every_worker_runs_the_passes_and_holds_no_connection_without_a_timeout(app):
+    assert "tasks.worker_steps:Housekeeping" in app.steps["worker"]
+    assert "tasks.worker_steps:LoopTick" in app.steps["consumer"]
+    # Remote control reads a pub/sub connection with no timeout: off.
+    assert app.conf.worker_enable_remote_control is False
+    assert app.conf.broker_transport_options["health_check_interval"] > 0
