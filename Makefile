@@ -1,4 +1,5 @@
-# reportgen: `make run` starts the service, `make test` runs the tests; both set up .venv first.
+# reportgen: `make run` starts the service, `make test` runs the tests, `make lint` checks the
+# code; each sets up .venv first.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +9,7 @@ STAMP := $(VENV)/.installed
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet pip==26.3 setuptools==84.2.1
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
@@ -20,6 +21,9 @@ test: $(STAMP)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check service tasks tests bench doc_templates
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -12,8 +12,8 @@ from flask import Flask, current_app, request
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service.form_parsing import UploadRequest
 from service.body_deadline import BodyDeadline
+from service.form_parsing import UploadRequest
 from tasks.celery_app import create_celery
 from tasks.runtime import Runtime
 from tasks.settings import Settings, load_settings, private_files

@@ -12,8 +12,8 @@ from flask import Response, current_app, send_file
 
 from service.access import visible_job
 from service.errors import ApiError
-from service.periods import default_period, request_error
 from service.params import query_seconds
+from service.periods import default_period, request_error
 from tasks.report.errors import ReportError
 from tasks.report.input_workbook import make_input_workbook
 from tasks.report.pipeline import ReportRequest, resolve

@@ -10,9 +10,9 @@ in Vietnam today and that the province's profile covers: Hòa Bình reports the 
 from __future__ import annotations
 
 from service.errors import ApiError
+from tasks.report.clock import today_in_vietnam
 from tasks.report.errors import ReportError
 from tasks.report.kinds import Catalog
-from tasks.report.clock import today_in_vietnam
 from tasks.report.pipeline import recent_periods
 
 # Codes of the errors that are about the period asked for (the kind and province exist).

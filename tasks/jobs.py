@@ -24,12 +24,12 @@ from tasks.report.kinds import Catalog
 from tasks.report.pipeline import ReportRequest, compile_report
 from tasks.retention import purge_expired
 from tasks.runtime import Runtime
-from tasks.trial import try_version
 from tasks.store import StoreError
 from tasks.store.jobs import Claim, ClaimOutcome
-from tasks.store.records import JobStatus
-from tasks.webhooks import job_ended
 from tasks.store.locks import Locks
+from tasks.store.records import JobStatus
+from tasks.trial import try_version
+from tasks.webhooks import job_ended
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 0.3  # seconds between recorded progress updates of one job

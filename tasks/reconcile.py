@@ -28,8 +28,8 @@ from redis.exceptions import RedisError
 
 from tasks.celery_app import QUEUE, enqueue, send_trial
 from tasks.runtime import Runtime
-from tasks.webhooks import resend_due
 from tasks.store.records import Job, utcnow
+from tasks.webhooks import resend_due
 
 log = logging.getLogger(__name__)
 # kombu's Redis transport keeps messages handed to a consumer and not yet acknowledged in this

@@ -16,8 +16,8 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from service.access import admin_required, current_principal, require_token
 from service.audit import audit
 from service.downloads import (
-    bundle_response,
     DOCX,
+    bundle_response,
     document_response,
     find_job_waiting,
     runtime,
@@ -26,12 +26,12 @@ from service.downloads import (
 )
 from service.errors import ApiError
 from service.filters import active_filters, job_filter
+from service.kind_upload import accept_bundle, accept_template, wait_for_trial
 from service.params import MAX_PAGE, query_int
 from service.periods import period_choices
 from service.presenters import job_dict, kind_dict, token_dict, user_dict, version_dict
 from service.renditions import PDF, pdf_response
 from service.submission import Upload, build_request, check_data, check_upload, submit_job
-from service.kind_upload import accept_bundle, accept_template, wait_for_trial
 
 bp = Blueprint("api", __name__)
 MAX_PER_PAGE = 100

@@ -11,7 +11,6 @@ from tasks.report.template_engine import template_sources
 from tasks.report.template_env import make_environment
 
 
-
 def used_names(data: bytes) -> list[tuple[str, str]]:
     """(part, name) for each top-level name a part of the .docx ``data`` reads from its
     context (the sandbox's own globals, such as ``range``, left out), sorted.

@@ -380,8 +380,8 @@ def test_formatted_whole_columns_do_not_make_a_sheet_too_large(catalog, through,
     result = check(catalog, data)
     assert result.errors == []
     assert result.summary["sheets"][0] == {"name": "Đơn vị", "rows": 12}
-    assert (result.summary["figures"]["totals"]["budget"], result.summary["figures"]["totals"]["launch_events"]) == \
-        (361_000_000, 34)
+    totals = result.summary["figures"]["totals"]
+    assert (totals["budget"], totals["launch_events"]) == (361_000_000, 34)
     if through == 12:  # the figures read back from the report once
         text = docx_text(compile_report(catalog, REQUEST, data).document)
         assert "361 triệu đồng" in text and "34 cuộc" in text

@@ -168,8 +168,8 @@ def test_merged_two_row_header_blank_rows_and_a_title(catalog):
     book.save(out)
     result = check(catalog, out.getvalue())
     assert result.errors == []
-    assert (result.summary["figures"]["totals"]["launch_male"], result.summary["figures"]["totals"]["launch_female"]) \
-        == (70, 90)
+    totals = result.summary["figures"]["totals"]
+    assert (totals["launch_male"], totals["launch_female"]) == (70, 90)
 
 
 def test_hidden_column_is_read_and_pointed_out(catalog):

@@ -15,9 +15,9 @@ import pytest
 
 from tasks.report import ooxml
 from tasks.report.errors import TemplateError
+from tasks.report.kinds import Catalog
 from tasks.report.render import render_docx
 from tasks.report.template_lint import LintFinding, format_lint, lint_template
-from tasks.report.kinds import Catalog
 from tasks.settings import REPO_ROOT
 from tests.report.test_render import (
     ESCAPES,

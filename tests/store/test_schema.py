@@ -13,9 +13,9 @@ from sqlalchemy import create_engine, inspect, text
 import tasks.store.accounts  # noqa: F401  (its tables join the metadata)
 import tasks.store.audit  # noqa: F401
 import tasks.store.callbacks  # noqa: F401
-import tasks.store.renditions  # noqa: F401
 import tasks.store.locks  # noqa: F401
 import tasks.store.login_limits  # noqa: F401
+import tasks.store.renditions  # noqa: F401
 import tasks.store.sessions  # noqa: F401
 from tasks.store.records import Base, make_engine
 from tasks.store.schema import MIGRATIONS

@@ -5,9 +5,9 @@ from alembic import context
 import tasks.store.accounts  # noqa: F401  (its tables join the metadata)
 import tasks.store.audit  # noqa: F401
 import tasks.store.callbacks  # noqa: F401
-import tasks.store.renditions  # noqa: F401
 import tasks.store.locks  # noqa: F401
 import tasks.store.login_limits  # noqa: F401
+import tasks.store.renditions  # noqa: F401
 import tasks.store.sessions  # noqa: F401
 from tasks.store.records import Base
 
