@@ -115,7 +115,8 @@ def lost_messages(stale: list[Job], view: BrokerView | None, lease_seconds: floa
 
 
 def reconcile(runtime: Runtime, app: Celery) -> dict:
-    """One pass; returns counts of what it did (``resent``, ``failed``)."""
+    """One pass; returns counts of what it did: jobs ``resent``, jobs ``failed`` out of attempts,
+    kind ``trials`` re-sent, webhook ``callbacks`` sent again."""
     settings = runtime.settings
     resend, failed = [], 0
     quiet_since = utcnow() - timedelta(seconds=settings.requeue_after)

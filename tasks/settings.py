@@ -45,6 +45,7 @@ class Settings:
     worker_memory_mb: int = 2048
     max_upload_bytes: int = 20 * 1024 * 1024
     default_province: str = "hoa-binh"
+    default_kind: str = "gender-equality-month"
     task_soft_time_limit: int = 240
     task_time_limit: int = 300
     visibility_timeout: int = 3600
@@ -207,6 +208,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         worker_memory_mb=_int(env, "REPORTGEN_WORKER_MEMORY_MB", 2048, minimum=0),
         max_upload_bytes=_int(env, "REPORTGEN_MAX_UPLOAD_MB", 20) * 1024 * 1024,
         default_province=env.get("REPORTGEN_DEFAULT_PROVINCE") or "hoa-binh",
+        default_kind=env.get("REPORTGEN_DEFAULT_KIND") or "gender-equality-month",
         task_soft_time_limit=soft,
         task_time_limit=hard,
         visibility_timeout=visibility,

@@ -97,10 +97,11 @@ def _form() -> JobForm:
     if request.method == "GET":
         form.province.data = runtime().settings.default_province
         if catalog.kinds:
-            form.template.data = next(iter(catalog.kinds))
+            preferred = runtime().settings.default_kind
+            first = next(iter(catalog.kinds))
+            form.template.data = preferred if preferred in catalog.kinds else first
             form.period.data = default_period(catalog, form.template.data, form.province.data)
     return form
-
 
 
 @bp.route("/", methods=["GET", "POST"])

@@ -5,12 +5,15 @@ from __future__ import annotations
 import hashlib
 import socket
 import uuid
+from pathlib import Path
 
 import boto3
 import pytest
 
 from tasks.store import StoreError
 from tasks.store.s3 import S3FileStore
+
+ROOT = Path(__file__).resolve().parents[2]
 
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
                "AWS_DEFAULT_REGION": "us-east-1"}
@@ -86,10 +89,15 @@ def test_jobs_store_their_files_on_s3(bucket, s3_endpoint, tmp_path, monkeypatch
         assert "1.090 nam, 3.410 nữ" in docx_text(response.data)
         keys = {o["Key"] for o in boto3.client("s3", endpoint_url=s3_endpoint)
                 .list_objects_v2(Bucket=bucket)["Contents"]}
-        # The upload, the document, and the kind version the job pinned.
+        # The upload, the document, and one bundle per shipped kind (registered at start),
+        # among them the version the job pinned.
         version = stack.job(job_id).kind_sha256
-        assert keys == {f"reports/uploads/{job_id}.xlsx", f"reports/documents/{job_id}.docx",
-                        f"reports/kinds/gender-equality-month-{version}.zip"}
+        bundles = {k for k in keys if k.startswith("reports/kinds/")}
+        assert keys - bundles == {f"reports/uploads/{job_id}.xlsx",
+                                  f"reports/documents/{job_id}.docx"}
+        assert f"reports/kinds/gender-equality-month-{version}.zip" in bundles
+        shipped = {p.parent.name for p in (ROOT / "doc_templates").glob("*/kind.toml")}
+        assert {k.split("/")[-1].rsplit("-", 1)[0] for k in bundles} == shipped
         assert not (tmp_path / "data" / "files").exists()
         assert len(response.data) == stack.job(job_id).document_size
     finally:

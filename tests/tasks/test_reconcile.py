@@ -40,10 +40,10 @@ def test_a_queued_job_without_a_message_is_sent_once(runtime, celery_app, privat
     lost = add_job(runtime)
     fresh = add_job(runtime)
     age(runtime, lost.id, created_at=120, published_at=120)
-    assert reconcile(runtime, celery_app) == {"resent": 1, "failed": 0}
+    assert reconcile(runtime, celery_app) == {"resent": 1, "failed": 0, "trials": 0, "callbacks": 0}
     assert queued_ids(private_redis) == [lost.id]
     # Recorded as sent: the next pass leaves it to the queue.
-    assert reconcile(runtime, celery_app) == {"resent": 0, "failed": 0}
+    assert reconcile(runtime, celery_app) == {"resent": 0, "failed": 0, "trials": 0, "callbacks": 0}
     assert fresh.id not in queued_ids(private_redis)
 
 
@@ -85,7 +85,7 @@ def test_a_job_out_of_attempts_is_failed_not_sent(runtime, celery_app, private_r
     for _ in range(runtime.settings.max_attempts):
         runtime.jobs.claim(job.id, lease_seconds=30)
         age(runtime, job.id, lease_until=1)
-    assert reconcile(runtime, celery_app) == {"resent": 0, "failed": 1}
+    assert reconcile(runtime, celery_app) == {"resent": 0, "failed": 1, "trials": 0, "callbacks": 0}
     failed = runtime.jobs.get(job.id)
     assert (failed.status, failed.errors[0]["code"]) == ("failed", "too_many_attempts")
     assert queued_ids(private_redis) == []
