@@ -191,7 +191,8 @@ def examine(resolved: ResolvedRequest, data: bytes, progress: Progress = _ignore
     problems = list(dataset.problems)
     # Computed even when the data has errors: the validation summary shows what was read.
     figures, found = compute_figures(resolved.kind, dataset, resolved.province)
-    problems += found
+    if not any(p.code == "no_data" for p in problems):
+        problems += found  # an empty file gets one error, not a warning per missing section
     if dated_inside(resolved.period, resolved.options.report_date):
         day = resolved.options.report_date
         problems.append(Problem(

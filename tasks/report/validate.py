@@ -135,6 +135,11 @@ class Validator:
 
     def run(self, book: Workbook) -> Dataset:
         data = Dataset()
+        if not any(sheet.rows for sheet in book.sheets):
+            data.problems.append(Problem(
+                "no_data", "Bảng tính trống: không có ô nào có nội dung, không lập báo cáo từ "
+                f"tệp này. Các trang cần có: {self._expected()}.", None))
+            return data
         found = self._read_sheets(book, data)
         self._missing_sheets(found, data)
         for spec in self.kind.sheets:
@@ -196,8 +201,8 @@ class Validator:
             if not spec.required or spec.key in found:
                 continue
             logs = [s for s in self.kind.sheets if s.layout == "log" and s.into == spec.key]
-            if any(log.key in found for log in logs):
-                continue  # the activity log stands in for the units sheet
+            if any(getattr(data.logs.get(log.key), "rows", 0) for log in logs):
+                continue  # an activity log with rows stands in for the units sheet
             either = "".join(f" (hoặc trang «{log.name}»)" for log in logs)
             data.problems.append(Problem(
                 "missing_sheet", f"Thiếu trang «{spec.name}»{either} trong bảng tính.", spec.name))

@@ -88,6 +88,28 @@ def test_a_workbook_without_any_sheet_of_the_kind_is_an_error_naming_them(valida
                      ("unknown_sheet", "Don vi huyen", None, "warning")}
 
 
+def test_an_empty_workbook_is_one_no_data_error(validator):
+    import openpyxl
+    out = io.BytesIO()
+    openpyxl.Workbook().save(out)  # one sheet, no cell
+    assert problems(validator, out.getvalue()) == {("no_data", None, None, "error")}
+
+
+def test_the_sample_with_its_units_sheet_renamed_is_refused_naming_both_sheets(validator):
+    """The sample's activity log sheet is there but empty: it cannot stand in for the units
+    sheet, so the renamed sheet is a warning and the missing units sheet an error, never a
+    report of 0/10 units."""
+    import openpyxl
+    book = openpyxl.load_workbook(REPO_ROOT / "doc_templates/gender-equality-month/sample.xlsx")
+    book["Đơn vị"].title = "Don vi huyen"
+    out = io.BytesIO()
+    book.save(out)
+    found = problems(validator, out.getvalue())
+    assert ("missing_sheet", "Đơn vị", None, "error") in found
+    assert ("unknown_sheet", "Don vi huyen", None, "warning") in found
+    assert not {p for p in found if p[0] == "no_data"}
+
+
 def test_missing_sheet_and_missing_column(validator):
     only_province = xlsx({"Cấp tỉnh": [["Hoạt động", "Số lượng"], ["Tờ rơi", 5]]})
     assert ("missing_sheet", "Đơn vị", None, "error") in problems(validator, only_province)
