@@ -63,11 +63,17 @@ def data_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def worker(data_dir, redis_url, tmp_path_factory):
+def worker_log(tmp_path_factory) -> Path:
+    """The log of the session's worker: Celery writes there how each delivery ended."""
+    return tmp_path_factory.mktemp("logs") / "worker.log"
+
+
+@pytest.fixture(scope="session")
+def worker(data_dir, redis_url, worker_log):
     """A real Celery worker process (prefork, one child) for the session."""
     env = make_env(data_dir, redis_url)
     settings = load_settings(env)
-    log = tmp_path_factory.mktemp("logs") / "worker.log"
+    log = worker_log
     with log.open("wb") as out:
         process = subprocess.Popen(worker_command(settings, concurrency=1), env=env,
                                    stdout=out, stderr=subprocess.STDOUT, cwd=REPO_ROOT,

@@ -1,7 +1,8 @@
 """Vietnamese formatting of numbers, money, dates and unit lists for report templates.
 
-Each public function is a Jinja filter (see ``FILTERS``) implementing DOMAIN.md §5: ``.``
-groups thousands (also in 4-digit numbers), ``,`` separates decimals, rounding is half up.
+Each public function is a Jinja filter (see ``FILTERS``) implementing the conventions written
+in docs/periods.md ("Numbers, money and dates in the text"): ``.`` groups thousands (also in
+4-digit numbers), ``,`` separates decimals, rounding is half up.
 Babel's ``vi`` data is used where it gives that answer; comments mark where it does not.
 A missing figure (None) raises ValueError rather than printing blank: the template decides.
 """
@@ -184,7 +185,8 @@ def header_date(d) -> str:
     Day below 10 is zero-padded; month is zero-padded only for January and February.
     Raises ValueError if ``d`` is not a date (None included).
     """
-    # Decree 30/2020 pads months 1 and 2 only (DOMAIN.md §5). No CLDR pattern can say that:
+    # Decree 30/2020/NĐ-CP, Appendix I (place and date) pads months 1 and 2 only; see
+    # docs/format-rules.md. No CLDR pattern can say that:
     # Babel's vi "long" date is "4 tháng 12, 2023", and "MM" would pad every month.
     d = _check_date(d)
     month = f"{d.month:02d}" if d.month < 3 else str(d.month)

@@ -1,4 +1,7 @@
-"""Redis faults: restarted empty with jobs queued, and down when a job is submitted."""
+"""Redis faults: restarted empty with jobs queued, and down when a job is submitted.
+
+Test names carry the fault's identifier in docs/faults.md (R8 … R11).
+"""
 
 from __future__ import annotations
 

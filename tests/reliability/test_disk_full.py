@@ -1,4 +1,5 @@
-"""D7: the disk fills up while a document is written: the job fails clearly, no partial file."""
+"""D7 (docs/faults.md): the disk fills up while a document is written: the job fails clearly,
+no partial file."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Templates and whole kinds uploaded by admins: tried by a worker before use, pinned by each
-job, rolled back by activating an earlier version (T1, T4, T8)."""
+job, rolled back by activating an earlier version (T1, T4, T8 of docs/faults.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Jobs survive killed workers: each test ends with every job finished and one document each."""
+"""Jobs survive killed workers: each test ends with every job finished and one document each.
+
+Test names carry the fault's identifier in docs/faults.md (R1 …, D3).
+"""
 
 from __future__ import annotations
 

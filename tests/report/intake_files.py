@@ -2,7 +2,7 @@
 
 Nothing here is committed as a binary: XLSX through openpyxl or by hand in the shape
 LibreOffice writes, ODS by hand in LibreOffice's shape, hostile files by rewriting a valid
-workbook's ZIP entries (RELIABILITY.md §6).
+workbook's ZIP entries (the U faults of docs/faults.md).
 """
 
 from __future__ import annotations

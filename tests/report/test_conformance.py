@@ -207,6 +207,36 @@ def test_margins_outside_the_legal_range(seed, side, value):
     assert pairs(mutate(seed, margin)) - WIDER_RULE == {("page.margin", element)}
 
 
+# Each side's legal range (Decree 30/2020, Appendix I, section II.1; docs/format-rules.md):
+# both ends pass, and a value just past either end is flagged. The common slip is the left
+# margin's floor written as 25 mm, the top and bottom margins' floor.
+MARGIN_EDGES = {"left_margin": (30, 35, 25), "right_margin": (15, 20, 10),
+                "top_margin": (20, 25, 15), "bottom_margin": (20, 25, 15)}
+
+
+@pytest.mark.parametrize("side", MARGIN_EDGES)
+def test_margins_at_the_ends_of_the_legal_range_pass(seed, side):
+    for value in MARGIN_EDGES[side][:2]:
+        def margin(document, value=value):
+            setattr(document.sections[0], side, Mm(value))
+
+        findings = pairs(mutate(seed, margin)) - WIDER_RULE
+        assert ("page.margin", f"page.margin.{side.removesuffix('_margin')}") not in findings, \
+            f"{side} = {value} mm is legal"
+
+
+@pytest.mark.parametrize("side", MARGIN_EDGES)
+def test_margins_just_outside_the_legal_range_are_flagged(seed, side):
+    low, high, below = MARGIN_EDGES[side]
+    for value in (below, low - 1, high + 1):
+        def margin(document, value=value):
+            setattr(document.sections[0], side, Mm(value))
+
+        element = f"page.margin.{side.removesuffix('_margin')}"
+        assert pairs(mutate(seed, margin)) - WIDER_RULE == {("page.margin", element)}, \
+            f"{side} = {value} mm is not legal"
+
+
 def test_appendix_on_a3_is_reported(seed):
     def a3(document):
         size = document.sections[-1]._sectPr.find(qn("w:pgSz"))

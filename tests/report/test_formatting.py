@@ -1,4 +1,4 @@
-"""Tests for the Vietnamese report formatting filters (DOMAIN.md §5)."""
+"""Tests for the Vietnamese report formatting filters (docs/periods.md, numbers and dates)."""
 
 import decimal as decimal_module
 from datetime import date

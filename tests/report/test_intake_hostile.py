@@ -1,4 +1,4 @@
-"""Hostile and oversized uploads (RELIABILITY.md §2): refused before any parser, fast, small.
+"""Hostile and oversized uploads (docs/faults.md, U1–U15): refused before any parser, fast, small.
 
 Each bomb is built here from a valid workbook with ``zipfile``; each refusal is timed and its
 Python memory peak measured, since the point of the gate is that nothing expands first.
@@ -272,7 +272,7 @@ def test_column_cap_on_csv():
 
 
 def test_openpyxl_fallback_parses_with_defusedxml():
-    # Defence in depth behind the DOCTYPE gate (RELIABILITY U7): this Python's expat is
+    # Defence in depth behind the DOCTYPE gate (docs/faults.md U7): this Python's expat is
     # older than 2.6.0, so the stdlib parser alone would expand entity bombs.
     import openpyxl
 

@@ -316,7 +316,7 @@ def test_context_with_an_object_is_refused(sample_context):
     assert e.value.code == "template_value"
 
 
-# --- RELIABILITY.md T1, T2: escapes from the sandbox -----------------------------------------
+# --- docs/faults.md T1, T2: escapes from the sandbox ------------------------------------------
 
 def _payload(canary) -> str:
     return "{{ cycler.__init__.__globals__.os.popen('touch %s').read() }}" % canary
@@ -394,7 +394,7 @@ def test_jinja_is_recent_enough():
     assert tuple(int(x) for x in version("jinja2").split(".")[:3]) >= (3, 1, 6)
 
 
-# --- RELIABILITY.md T3: resource exhaustion ---------------------------------------------------
+# --- docs/faults.md T3: resource exhaustion ----------------------------------------------------
 
 @pytest.mark.parametrize("payload", ["{{ 'A' * 100000000 }}", "{{ 9**9**9 }}",
                                      "{{ [0] * 10**8 }}"])

@@ -66,6 +66,20 @@ def test_sanitize_turns_subclasses_into_their_plain_base():
     assert type(cleaned["money"]) is Decimal and type(cleaned["rows"]) is dict
 
 
+@pytest.mark.parametrize("value, plain, plain_type", [
+    (Kind.DISTRICT, "huyen", str), (Level.HIGH, 3, int), (Money("1.5"), Decimal("1.5"), Decimal),
+    (OrderedDict(b=Kind.DISTRICT), {"b": "huyen"}, dict),
+    (datetime(2023, 12, 4, 8, 30), datetime(2023, 12, 4, 8, 30), datetime),
+], ids=["str-enum", "int-enum", "decimal", "ordereddict", "datetime"])
+def test_each_subclass_alone_becomes_its_plain_base(value, plain, plain_type):
+    # One value at a time, so a failure names the type that broke, and inside a list and a
+    # dict, where the pipeline puts them.
+    for wrapped, unwrap in ((value, lambda v: v), ([value], lambda v: v[0]),
+                            ({"x": value}, lambda v: v["x"])):
+        cleaned = unwrap(sanitize(wrapped))
+        assert cleaned == plain and type(cleaned) is plain_type
+
+
 @pytest.mark.parametrize("value", [object(), {1, 2}, b"bytes", len, Kind])
 def test_sanitize_refuses_other_objects_by_name(value):
     with pytest.raises(TypeError, match=f"may not hold {type(value).__name__}"):

@@ -1,5 +1,5 @@
 """Access: agencies see only their jobs (W3), API tokens (W4), cookie vs token (W1), login,
-roles, the single-user loopback mode, and the account commands."""
+roles, the single-user loopback mode, and the account commands. The W faults: docs/faults.md."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ import hashlib
 import io
 import re
 import time
+from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
@@ -100,12 +101,28 @@ def test_web_form_lists_the_cells_of_a_bad_workbook(settings):
     assert "<td>Đơn vị</td><td>D4</td>" in html and "<td>Cấp tỉnh</td><td>A3</td>" in html
 
 
-def test_duplicate_delivery_writes_one_document(worker, app, client, runtime):
+def delivery_end(log: Path, task_id: str, timeout: float = 30.0) -> str:
+    """The worker's log line saying how the delivery ``task_id`` ended (Celery writes one per
+    task: succeeded with its return value, failed, or retry); the test fails on timeout."""
+    ended = re.compile(rf"Task {re.escape(COMPILE_TASK)}\[{re.escape(task_id)}\] "
+                       r"(succeeded|raised|failed|retry)[^\n]*")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = ended.search(log.read_text(errors="replace"))
+        if found:
+            return found.group(0)
+        time.sleep(0.05)
+    pytest.fail(f"delivery {task_id} did not end in {timeout}s")
+
+
+def test_duplicate_delivery_writes_one_document(worker, worker_log, app, client, runtime):
     body = submit(client).get_json()
     job = wait_for_job(runtime, body["id"])
     assert job.status == "succeeded"
-    app.extensions["celery"].send_task(COMPILE_TASK, args=[body["id"]], queue=QUEUE)
-    time.sleep(1.5)
+    sent = app.extensions["celery"].send_task(COMPILE_TASK, args=[body["id"]], queue=QUEUE)
+    # The job row does not change when a duplicate is turned away: wait for the worker to
+    # have handled this very delivery, then read the row and the folder.
+    assert delivery_end(worker_log, sent.id).endswith(": 'skipped'")
     again = runtime.jobs.get(body["id"])
     assert (again.status, again.attempts, again.document_sha256) == \
         ("succeeded", 1, job.document_sha256)

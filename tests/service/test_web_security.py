@@ -1,5 +1,5 @@
-"""Web threats W5–W9 on a site that requires sign-in: headers, rate limits in Redis, request
-size limits, error hygiene, method strictness."""
+"""Web threats W5–W9 (docs/faults.md) on a site that requires sign-in: headers, rate limits in
+Redis, request size limits, error hygiene, method strictness."""
 
 from __future__ import annotations
 

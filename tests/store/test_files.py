@@ -45,6 +45,36 @@ def test_symlinks_are_not_followed(tmp_path):
         store.read("documents/link.docx")
 
 
+def test_a_symlink_to_another_file_of_the_folder_is_not_followed(tmp_path):
+    # Containment alone would pass this link: it stays inside the storage folder. A document
+    # key must never hand out another job's upload, or a file the store did not write.
+    store = FileStore(tmp_path)
+    store.put("uploads/other.xlsx", b"another job's data")
+    (tmp_path / "documents").mkdir()
+    os.symlink(tmp_path / "uploads" / "other.xlsx", tmp_path / "documents" / "mine.docx")
+    with pytest.raises(StoreError):
+        store.read("documents/mine.docx")
+    assert not store.exists("documents/mine.docx")
+
+
+def test_a_symlinked_folder_leading_out_of_the_data_folder_is_refused(tmp_path):
+    data = tmp_path / "data"
+    store = FileStore(data / "files")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "kept.docx").write_bytes(b"not the store's")
+    os.symlink(outside, data / "files" / "documents")
+    with pytest.raises(StoreError):
+        store.put("documents/new.docx", b"data")
+    with pytest.raises(StoreError):
+        store.read("documents/kept.docx")
+    with pytest.raises(StoreError):
+        store.delete("documents/kept.docx")
+    assert not store.exists("documents/kept.docx")
+    assert sorted(p.name for p in outside.iterdir()) == ["kept.docx"]
+    assert (outside / "kept.docx").read_bytes() == b"not the store's"
+
+
 def test_a_failed_write_leaves_nothing_behind(tmp_path):
     store = FileStore(tmp_path)
     # A folder where the file should go makes the final rename fail, even for root.

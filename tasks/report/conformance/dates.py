@@ -1,4 +1,5 @@
-"""The header date of Decree 30 (DOMAIN.md §5): ``ngày 04 tháng 12 năm 2023``.
+"""The header date of Decree 30/2020/NĐ-CP, Appendix I (place and date; docs/format-rules.md):
+``ngày 04 tháng 12 năm 2023``.
 
 A draft that the records office dates when it is issued leaves the day and month blank:
 ``Hòa Bình, ngày     tháng     năm 2023`` (the year may be blank too). Such a date is

@@ -14,7 +14,7 @@ ERROR, WARNING = "error", "warning"
 
 @dataclass(frozen=True)
 class Finding:
-    """One deviation from Decree 30/2020 (DOMAIN.md §2).
+    """One deviation from Decree 30/2020/NĐ-CP, Appendix I (the rules: docs/format-rules.md).
 
     ``code`` names the rule (stable, for scripts and tests), ``message`` says in Vietnamese
     what is wrong and what the decree wants, ``element`` names the part concerned
