@@ -261,7 +261,8 @@ def test_debug_is_off_whatever_the_environment_says(auth_settings, monkeypatch):
 
 @pytest.mark.parametrize("method, path", [
     ("PUT", "/api/v1/jobs"), ("DELETE", "/api/v1/jobs"),
-    ("PATCH", f"/api/v1/jobs/{uuid.uuid4()}"), ("DELETE", f"/api/v1/jobs/{uuid.uuid4()}"),
+    ("PATCH", "/api/v1/jobs/5f0c7a52-8d0e-4d7a-9a41-2b1f3c6e9d01"),
+    ("DELETE", "/api/v1/jobs/0b9e6f3a-1c2d-4e5f-8a7b-9c0d1e2f3a4b"),
 ])
 def test_unsupported_methods_are_405_json(auth_app, people, method, path):
     response = new_client(auth_app).open(path, method=method, headers=people["a"].bearer)
