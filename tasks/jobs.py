@@ -15,14 +15,15 @@ from datetime import timedelta
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 
+from tasks.celery_app import COMPILE_TASK, RECONCILE_TASK, RETENTION_TASK, TRY_KIND_TASK
 from tasks.faults import fault_point
-from tasks.periodic import RETENTION_EVERY, run_pass
+from tasks.periodic import run_pass
 from tasks.reconcile import reconcile
 from tasks.report.context import ReportOptions
 from tasks.report.errors import DataError, ReportError
 from tasks.report.kinds import Catalog
 from tasks.report.pipeline import ReportRequest, compile_report
-from tasks.retention import purge_expired
+from tasks.retention import RETENTION_EVERY, purge_expired
 from tasks.runtime import Runtime
 from tasks.store import StoreError
 from tasks.store.jobs import Claim, ClaimOutcome
@@ -192,7 +193,7 @@ class CompileTask(Task):
             runtime.jobs.fail(args[0], time_limit_error(runtime.settings.task_time_limit))
 
 
-@shared_task(bind=True, base=CompileTask, name="reportgen.compile_report", ignore_result=True,
+@shared_task(bind=True, base=CompileTask, name=COMPILE_TASK, ignore_result=True,
              max_retries=None)
 def compile_report_task(self, job_id: str) -> str:
     """Celery entry point: only the job id crosses the broker."""
@@ -207,7 +208,7 @@ def compile_report_task(self, job_id: str) -> str:
     return outcome
 
 
-@shared_task(bind=True, name="reportgen.try_kind", ignore_result=True, acks_late=True)
+@shared_task(bind=True, name=TRY_KIND_TASK, ignore_result=True, acks_late=True)
 def try_kind_task(self, slug: str, sha256: str) -> str:
     """Try an uploaded kind version (lint, sample renders, Decree 30 check) and record the
     outcome. A delivery that comes back after the previous one died (a bomb that exhausted
@@ -232,7 +233,7 @@ def _trial_crash() -> dict:
                        "của tiến trình xử lý: mẫu có vòng lặp hoặc dữ liệu quá lớn."}
 
 
-@shared_task(bind=True, name="reportgen.reconcile", ignore_result=True)
+@shared_task(bind=True, name=RECONCILE_TASK, ignore_result=True)
 def reconcile_task(self) -> bool:
     """Sent by an optional `reportgen beat`: the reconciler's pass, unless one ran (in any
     worker) less than a period ago; returns whether it ran here."""
@@ -242,7 +243,7 @@ def reconcile_task(self) -> bool:
                     lambda: reconcile(runtime, self.app), hold=settings.lease_seconds)
 
 
-@shared_task(bind=True, name="reportgen.retention", ignore_result=True)
+@shared_task(bind=True, name=RETENTION_TASK, ignore_result=True)
 def retention_task(self) -> bool:
     """Sent by an optional `reportgen beat`: the retention pass, as ``reconcile_task``."""
     runtime: Runtime = self.app.reportgen

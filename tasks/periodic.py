@@ -28,13 +28,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from tasks.fork_gate import ForkGate
 from tasks.reconcile import reconcile
-from tasks.retention import purge_expired
+from tasks.retention import RETENTION_EVERY, purge_expired
 from tasks.runtime import Runtime
 from tasks.store.locks import Locks
 from tasks.store.records import utcnow
 
 log = logging.getLogger(__name__)
-RETENTION_EVERY = 3600.0
 
 
 @dataclass(frozen=True)
