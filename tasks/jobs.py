@@ -7,6 +7,7 @@ runs, stores the document under the job's one key, then records the outcome.
 
 from __future__ import annotations
 
+import enum
 import logging
 import threading
 import time
@@ -45,6 +46,21 @@ def document_key(job_id: str) -> str:
     return f"documents/{job_id}.docx"
 
 
+class RunOutcome(enum.StrEnum):
+    """What one delivery of a compile message did to its job."""
+
+    SUCCEEDED = "succeeded"  # the job ended with its document
+    FAILED = "failed"  # the job ended with its errors
+    HELD = "held"  # a live attempt holds the job: look again once its lease may have run out
+    SKIPPED = "skipped"  # nothing to do: finished, cancelled, missing, or lost meanwhile
+
+    @property
+    def ended(self) -> JobStatus | None:
+        """The status this delivery ended the job with; ``None`` when it did not end it."""
+        ended = self in (RunOutcome.SUCCEEDED, RunOutcome.FAILED)
+        return JobStatus(self.value) if ended else None
+
+
 class JobLost(Exception):
     """The attempt no longer holds its job (cancelled, or taken over after its lease ran out)."""
 
@@ -74,14 +90,14 @@ class Heartbeat:
         self.thread.join()
 
 
-def run_job(runtime: Runtime, job_id: str) -> tuple[str, float]:
+def run_job(runtime: Runtime, job_id: str) -> tuple[RunOutcome, float]:
     """Run one job to its end; returns what happened and, when held, how long to wait."""
     settings = runtime.settings
     result = runtime.jobs.claim(job_id, settings.lease_seconds)
     if result.outcome is ClaimOutcome.HELD:
-        return "held", result.retry_after
+        return RunOutcome.HELD, result.retry_after
     if result.outcome is not ClaimOutcome.CLAIMED:
-        return "skipped", 0.0
+        return RunOutcome.SKIPPED, 0.0
     claim = result.claim
     if claim.attempt > settings.max_attempts:
         runtime.jobs.fail(job_id, _error(
@@ -89,32 +105,32 @@ def run_job(runtime: Runtime, job_id: str) -> tuple[str, float]:
             f"Việc lập báo cáo bị gián đoạn {claim.attempt - 1} lần (tiến trình xử lý dừng "
             "đột ngột); đã dừng thử lại. Hãy kiểm tra tệp dữ liệu hoặc liên hệ quản trị."),
             attempt=claim.attempt)
-        return "failed", 0.0
+        return RunOutcome.FAILED, 0.0
     try:
         with Heartbeat(runtime, claim) as heartbeat:
             return _compile(runtime, claim, heartbeat.lost), 0.0
     except JobLost:
         log.info("job %s: attempt %d stopped, the job is no longer its own", job_id,
                  claim.attempt)
-        return "skipped", 0.0
+        return RunOutcome.SKIPPED, 0.0
     except SoftTimeLimitExceeded:
         runtime.jobs.fail(job_id, time_limit_error(settings.task_soft_time_limit),
                           attempt=claim.attempt)
-        return "failed", 0.0
+        return RunOutcome.FAILED, 0.0
     except Exception:
         # A defect, not bad input: keep the traceback in the log, give the user a clear end.
         log.exception("job %s failed unexpectedly", job_id)
         runtime.jobs.fail(job_id, _error(
             "internal_error", "Lỗi hệ thống khi lập báo cáo; quản trị viên đã được ghi nhận lỗi."),
             attempt=claim.attempt)
-        return "failed", 0.0
+        return RunOutcome.FAILED, 0.0
 
 
 def time_limit_error(seconds: int) -> list[dict]:
     return _error("time_limit", f"Quá thời gian xử lý cho phép ({seconds} giây).")
 
 
-def _compile(runtime: Runtime, claim: Claim, lost: threading.Event) -> str:
+def _compile(runtime: Runtime, claim: Claim, lost: threading.Event) -> RunOutcome:
     job = runtime.jobs.get(claim.job_id)
     lease = runtime.settings.lease_seconds
 
@@ -146,26 +162,26 @@ def _compile(runtime: Runtime, claim: Claim, lost: threading.Event) -> str:
     except DataError as e:
         runtime.jobs.fail(job.id, [p.as_dict() for p in e.problems()],
                           [p.as_dict() for p in e.warnings()], attempt=claim.attempt)
-        return "failed"
+        return RunOutcome.FAILED
     except ReportError as e:
         runtime.jobs.fail(job.id, [p.as_dict() for p in e.problems()], attempt=claim.attempt)
-        return "failed"
+        return RunOutcome.FAILED
     except StoreError as e:
         log.error("job %s: storage failed: %s", job.id, e)
         runtime.jobs.fail(job.id, _error("storage_error", "Không ghi được tệp trên máy chủ "
                                          "(đĩa đầy hoặc không ghi được)."), attempt=claim.attempt)
-        return "failed"
+        return RunOutcome.FAILED
     document = {"key": stored.key, "name": compiled.filename, "size": stored.size,
                 "sha256": stored.sha256}
     # What the Decree 30 checker found in the document joins the data's warnings.
     warnings = [p.as_dict() for p in compiled.warnings] + compiled.findings
     if runtime.jobs.succeed(claim, document, warnings):
-        return "succeeded"
+        return RunOutcome.SUCCEEDED
     if runtime.jobs.get(job.id).status == JobStatus.CANCELLED:
         # Cancelled while it rendered: its document is never offered, so it is not kept.
         # (No other attempt can write this key any more: a cancelled job is never claimed.)
         runtime.files.delete(stored.key)
-    return "skipped"
+    return RunOutcome.SKIPPED
 
 
 def _pinned(runtime: Runtime, job) -> tuple[Catalog, bytes | None]:
@@ -195,14 +211,14 @@ class CompileTask(Task):
 
 @shared_task(bind=True, base=CompileTask, name=COMPILE_TASK, ignore_result=True,
              max_retries=None)
-def compile_report_task(self, job_id: str) -> str:
+def compile_report_task(self, job_id: str) -> RunOutcome:
     """Celery entry point: only the job id crosses the broker."""
     runtime: Runtime = self.app.reportgen
     fault_point("received", 0, job_id)
     outcome, wait = run_job(runtime, job_id)
-    if outcome in ("succeeded", "failed"):
-        job_ended(runtime, self.app, job_id, outcome)
-    if outcome == "held":
+    if outcome.ended is not None:
+        job_ended(runtime, self.app, job_id, outcome.ended)
+    if outcome is RunOutcome.HELD:
         # Another attempt holds the job; look again once its lease could have run out.
         raise self.retry(countdown=wait + 1)
     return outcome
