@@ -180,7 +180,11 @@ def _compile(runtime: Runtime, claim: Claim, lost: threading.Event) -> RunOutcom
     if runtime.jobs.get(job.id).status == JobStatus.CANCELLED:
         # Cancelled while it rendered: its document is never offered, so it is not kept.
         # (No other attempt can write this key any more: a cancelled job is never claimed.)
-        runtime.files.delete(stored.key)
+        try:
+            runtime.files.delete(stored.key)
+        except StoreError as e:  # never offered all the same; the job stays cancelled
+            log.warning("job %s: the document of the cancelled job stays behind: %s",
+                        job.id, e)
     return RunOutcome.SKIPPED
 
 

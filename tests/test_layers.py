@@ -76,6 +76,7 @@ HOMES = {
     "find_job": "service/job_lookup.py",
     "find_job_waiting": "service/job_lookup.py",
     "StoreError": "tasks/store/__init__.py",
+    "FileStore": "tasks/store/files.py",
     "Problem": "tasks/report/errors.py",
     "Finding": "tasks/report/errors.py",
 }
