@@ -20,6 +20,7 @@ from functools import wraps
 from flask import Flask, current_app, g, request, session, url_for
 
 from service.errors import ApiError
+from service.runtime import runtime
 from service.submission import Owner
 from tasks.store.accounts import Role, User, parse_token
 from tasks.store.records import Job
@@ -66,7 +67,7 @@ LOCAL_ADMIN = Principal("local", Role.ADMIN, None)
 
 
 def auth_required() -> bool:
-    return current_app.extensions["reportgen"].settings.auth_required
+    return runtime().settings.auth_required
 
 
 def _principal(user: User | None, token_id: str | None = None) -> Principal | None:
@@ -85,7 +86,7 @@ def _from_bearer() -> tuple[Principal | None, str | None]:
     parsed = parse_token(token.strip()) if scheme.lower() == "bearer" else None
     if parsed is None:
         return None, "invalid"
-    user = current_app.extensions["reportgen"].accounts.find_token(token.strip())
+    user = runtime().accounts.find_token(token.strip())
     principal = _principal(user, parsed[0])
     return principal, None if principal is not None else "invalid"
 
@@ -94,10 +95,10 @@ def _from_session() -> Principal | None:
     name, session_id = session.get("user"), session.get("sid")
     if not name or not session_id:
         return None
-    runtime = current_app.extensions["reportgen"]
-    if runtime.sessions.user_of(session_id) != name:
+    rt = runtime()
+    if rt.sessions.user_of(session_id) != name:
         return None  # ended (logout, password change), expired, or never opened here
-    return _principal(runtime.accounts.get_user(name))
+    return _principal(rt.accounts.get_user(name))
 
 
 def identify() -> None:
@@ -160,7 +161,7 @@ def log_in(user: User) -> None:
     """Open a fresh session for ``user`` (nothing of the previous session is kept)."""
     session.clear()
     lifetime = current_app.permanent_session_lifetime
-    session["sid"] = current_app.extensions["reportgen"].sessions.open(user.username, lifetime)
+    session["sid"] = runtime().sessions.open(user.username, lifetime)
     session["user"] = user.username
     session.permanent = True
 
@@ -168,7 +169,7 @@ def log_in(user: User) -> None:
 def log_out() -> None:
     """End the session on the server too: the cookie, replayed, no longer signs anyone in."""
     if session.get("sid"):
-        current_app.extensions["reportgen"].sessions.revoke(session["sid"])
+        runtime().sessions.revoke(session["sid"])
     session.clear()
 
 

@@ -11,10 +11,10 @@ import getpass
 import sys
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
 
 from tasks.runtime import Runtime
 from tasks.settings import Settings, load_settings
+from tasks.store import StoreError
 from tasks.store.accounts import AccountError, Accounts, Role, parse_token
 from tasks.store.records import utcnow
 
@@ -46,7 +46,7 @@ def warn_without_users(settings: Settings) -> None:
         return
     try:
         empty = not Runtime(settings).accounts.list_users()
-    except SQLAlchemyError:
+    except StoreError:
         return  # the server itself will report the database
     if empty:
         click.echo("reportgen: sign-in is required on this address and there is no user yet: "

@@ -7,9 +7,10 @@ come from the request. See ``tasks.store.audit`` for the actions and what they n
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import request
 
 from service.access import current_principal
+from service.runtime import runtime
 
 
 def audit(action: str, target: str | None = None, details: dict | None = None,
@@ -23,7 +24,6 @@ def audit(action: str, target: str | None = None, details: dict | None = None,
         actor, via = principal.user, f"token:{principal.token_id}"
     else:
         actor = principal.user
-        via = "session" if current_app.extensions["reportgen"].settings.auth_required \
-            else "local"
-    current_app.extensions["reportgen"].audit.record(
+        via = "session" if runtime().settings.auth_required else "local"
+    runtime().audit.record(
         actor, action, target, details, via=via, agency=agency, address=request.remote_addr)

@@ -13,7 +13,14 @@ from pathlib import Path
 import click
 
 from service.account_commands import tokens, users, warn_without_users
-from service.job_commands import FORMATS, jobs, print_problems, refused, save_documents
+from service.job_commands import (
+    FORMATS,
+    jobs,
+    print_problems,
+    refused,
+    save_documents,
+    server_options,
+)
 from tasks.settings import load_settings, private_files
 
 EXIT_FAILED, EXIT_USAGE, EXIT_UNREACHABLE = 1, 2, 3
@@ -162,10 +169,7 @@ class _Progress:
 
 
 @main.command()
-@click.option("--server", envvar="REPORTGEN_SERVER", show_envvar=True,
-              default="http://127.0.0.1:8000", show_default=True)
-@click.option("--token", envvar="REPORTGEN_TOKEN", show_envvar=True, default=None,
-              help="API token, for a server that requires sign-in.")
+@server_options
 @_job_options
 @click.option("--idempotency-key", default=None,
               help="Sending the same request again with the same key returns the same job.")

@@ -1,7 +1,9 @@
 """API errors: one exception type and one JSON shape, ``{"error": {code, message, details}}``.
 
 ``message`` is Vietnamese for the end user; ``code`` is stable for scripts; ``details`` lists
-the problems found (each with its sheet and cell where they apply).
+the problems found (each with its sheet and cell where they apply). A storage failure no view
+answered itself (the database or the file store away, full or read-only: a ``StoreError``) is a
+503 ``storage_unavailable``, not a 500: nothing is wrong with the request.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException
 
 from tasks.report.errors import ReportError
+from tasks.store import StoreError
 
 # Vietnamese messages for the HTTP errors Flask raises itself.
 _HTTP_MESSAGES = {
@@ -68,6 +71,13 @@ def http_error(e: HTTPException) -> ApiError:
                     headers={"Allow": ", ".join(allowed)} if allowed else None)
 
 
+def storage_unavailable() -> ApiError:
+    """The 503 of a request the database or the file store could not serve."""
+    return ApiError(503, "storage_unavailable",
+                    "Máy chủ tạm thời không đọc, ghi được dữ liệu (cơ sở dữ liệu hoặc kho tệp). "
+                    "Vui lòng thử lại sau.", headers={"Retry-After": "30"})
+
+
 def register_error_handlers(app: Flask, html_handler) -> None:
     """JSON errors for the API; ``html_handler(ApiError)`` renders them for pages."""
 
@@ -80,6 +90,11 @@ def register_error_handlers(app: Flask, html_handler) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(e: HTTPException):
         return _api_error(http_error(e))
+
+    @app.errorhandler(StoreError)
+    def _store_error(e: StoreError):
+        app.logger.error("storage failed on %s: %s", request.path, e, exc_info=e)
+        return _api_error(storage_unavailable())
 
     @app.errorhandler(Exception)
     def _unexpected(e: Exception):

@@ -11,12 +11,14 @@ while the conversion runs longer than the wait; 503 with the reason when it cann
 from __future__ import annotations
 
 from celery import Celery
-from flask import Response, current_app
+from flask import Response
 from kombu.exceptions import OperationalError
 from redis.exceptions import RedisError
 
-from service.downloads import MAX_WAIT, attachment, find_job, runtime
+from service.downloads import attachment
 from service.errors import ApiError
+from service.job_lookup import MAX_WAIT, find_job
+from service.runtime import celery_app, runtime
 from tasks.celery_app import QUEUE
 from tasks.events import PDF_PREFIX
 from tasks.renditions import CONVERT_TASK
@@ -74,7 +76,7 @@ def ready_rendition(job_id: str, wait: str | None) -> tuple[Job, Rendition]:
     rt = runtime()
     rendition = rt.renditions.get(job.id)
     if rendition is None or rendition.status != RenditionStatus.READY:
-        _request(job, current_app.extensions["celery"])
+        _request(job, celery_app())
         if rt.events is not None and seconds > 0:
             rt.events.wait(job.id, seconds, lambda: rt.renditions.get(job.id).status
                            == RenditionStatus.PENDING, prefix=PDF_PREFIX)

@@ -1,10 +1,11 @@
 """Submitting a job: the one function the API and the web form both call.
 
 Order matters: the request is checked, the upload stored and the row committed (with its
-Idempotency-Key, in the same transaction) before the job id is sent to the queue; when the
-queue cannot be reached the row, its key and the file are removed and the caller gets a 503.
-A process killed after the commit leaves a queued row that the reconciler sends, and a key
-that finds that job.
+Idempotency-Key, in the same transaction) before the job id is sent to the queue. When the row
+cannot be committed (the database is away, full, read-only) the stored upload is deleted and
+the caller gets a 503; when the queue cannot be reached the row, its key and the file are
+removed and the caller gets a 503. A process killed after the commit leaves a queued row that
+the reconciler sends, and a key that finds that job.
 """
 
 from __future__ import annotations
@@ -178,7 +179,10 @@ def submit_job(runtime: Runtime, celery: Celery, fields: Mapping[str, str],
     except KeyLostError as e:  # the key now belongs to the request that took it over
         raise _in_flight() from e
     except ApiError:
-        keys.release(owner.scope, key)
+        try:
+            keys.release(owner.scope, key)
+        except StoreError as e:  # the reservation lapses by itself (``ABANDONED``)
+            log.error("idempotency key of %s not released: %s", owner.scope, e)
         raise
 
 
@@ -217,19 +221,40 @@ def _create(runtime: Runtime, celery: Celery, request: ReportRequest, upload: Up
         else:
             runtime.jobs.add(job)
     except KeyLostError:
-        runtime.files.delete(stored.key)
+        _discard(runtime, stored.key)
         raise
+    except StoreError as e:  # no row refers to the upload: it must not stay behind
+        log.error("cannot record job %s: %s", job_id, e)
+        _discard(runtime, stored.key)
+        raise ApiError(503, "storage_unavailable",
+                       "Máy chủ không ghi được yêu cầu lập báo cáo vào cơ sở dữ liệu; chưa nhận "
+                       "yêu cầu. Vui lòng thử lại sau.", headers={"Retry-After": "30"}) from e
     fault_point("job_committed", 0, job_id)
     try:
         send_jobs(celery, [job_id])
     except (OperationalError, RedisError, OSError) as e:
         log.error("cannot queue job %s: %s", job_id, e)
-        if key:
-            keys.remove_job(owner.scope, key, job_id)
-        else:
-            runtime.jobs.delete(job_id)
-        runtime.files.delete(stored.key)
+        try:
+            if key:
+                keys.remove_job(owner.scope, key, job_id)
+            else:
+                runtime.jobs.delete(job_id)
+        except StoreError as undo:
+            # The row stays, queued: as after a crash past the commit, the reconciler sends
+            # it once the queue is back, so the job is accepted after all.
+            log.error("job %s stays queued for the reconciler: %s", job_id, undo)
+            return job
+        _discard(runtime, stored.key)
         raise ApiError(503, "queue_unavailable",
                        "Hàng đợi xử lý tạm thời không hoạt động; chưa nhận yêu cầu lập báo cáo. "
                        "Vui lòng thử lại sau.", headers={"Retry-After": "30"}) from e
     return job
+
+
+def _discard(runtime: Runtime, key: str) -> None:
+    """Delete the upload of a job that was not created; a failure is only logged (the error
+    the caller is about to answer matters more)."""
+    try:
+        runtime.files.delete(key)
+    except StoreError as e:
+        log.error("upload %s of a job that was not created stays behind: %s", key, e)

@@ -14,6 +14,7 @@ from celery import Celery, current_app
 from celery.signals import worker_init, worker_process_init
 
 from tasks.limits import limit_memory
+from tasks.retention import RETENTION_EVERY
 from tasks.runtime import Runtime
 from tasks.settings import Settings
 
@@ -79,7 +80,7 @@ def create_celery(settings: Settings) -> Celery:
     app.steps["consumer"].add("tasks.worker_steps:LoopTick")
     app.conf.beat_schedule = {
         "reconcile": {"task": RECONCILE_TASK, "schedule": float(settings.reconcile_every)},
-        "retention": {"task": RETENTION_TASK, "schedule": 3600.0},
+        "retention": {"task": RETENTION_TASK, "schedule": RETENTION_EVERY},
     }
     # The web app builds a Celery app too, only to send; it keeps its own durable Runtime.
     app.reportgen = Runtime(settings, durable=False)

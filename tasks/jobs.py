@@ -7,6 +7,7 @@ runs, stores the document under the job's one key, then records the outcome.
 
 from __future__ import annotations
 
+import enum
 import logging
 import threading
 import time
@@ -15,14 +16,15 @@ from datetime import timedelta
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 
+from tasks.celery_app import COMPILE_TASK, RECONCILE_TASK, RETENTION_TASK, TRY_KIND_TASK
 from tasks.faults import fault_point
-from tasks.periodic import RETENTION_EVERY, run_pass
+from tasks.periodic import run_pass
 from tasks.reconcile import reconcile
 from tasks.report.context import ReportOptions
 from tasks.report.errors import DataError, ReportError
 from tasks.report.kinds import Catalog
 from tasks.report.pipeline import ReportRequest, compile_report
-from tasks.retention import purge_expired
+from tasks.retention import RETENTION_EVERY, purge_expired
 from tasks.runtime import Runtime
 from tasks.store import StoreError
 from tasks.store.jobs import Claim, ClaimOutcome
@@ -42,6 +44,21 @@ def _error(code: str, message: str) -> list[dict]:
 def document_key(job_id: str) -> str:
     """Where a job's document is stored: one key per job, so a rerun replaces, never adds."""
     return f"documents/{job_id}.docx"
+
+
+class RunOutcome(enum.StrEnum):
+    """What one delivery of a compile message did to its job."""
+
+    SUCCEEDED = "succeeded"  # the job ended with its document
+    FAILED = "failed"  # the job ended with its errors
+    HELD = "held"  # a live attempt holds the job: look again once its lease may have run out
+    SKIPPED = "skipped"  # nothing to do: finished, cancelled, missing, or lost meanwhile
+
+    @property
+    def ended(self) -> JobStatus | None:
+        """The status this delivery ended the job with; ``None`` when it did not end it."""
+        ended = self in (RunOutcome.SUCCEEDED, RunOutcome.FAILED)
+        return JobStatus(self.value) if ended else None
 
 
 class JobLost(Exception):
@@ -73,14 +90,14 @@ class Heartbeat:
         self.thread.join()
 
 
-def run_job(runtime: Runtime, job_id: str) -> tuple[str, float]:
+def run_job(runtime: Runtime, job_id: str) -> tuple[RunOutcome, float]:
     """Run one job to its end; returns what happened and, when held, how long to wait."""
     settings = runtime.settings
     result = runtime.jobs.claim(job_id, settings.lease_seconds)
     if result.outcome is ClaimOutcome.HELD:
-        return "held", result.retry_after
+        return RunOutcome.HELD, result.retry_after
     if result.outcome is not ClaimOutcome.CLAIMED:
-        return "skipped", 0.0
+        return RunOutcome.SKIPPED, 0.0
     claim = result.claim
     if claim.attempt > settings.max_attempts:
         runtime.jobs.fail(job_id, _error(
@@ -88,32 +105,32 @@ def run_job(runtime: Runtime, job_id: str) -> tuple[str, float]:
             f"Việc lập báo cáo bị gián đoạn {claim.attempt - 1} lần (tiến trình xử lý dừng "
             "đột ngột); đã dừng thử lại. Hãy kiểm tra tệp dữ liệu hoặc liên hệ quản trị."),
             attempt=claim.attempt)
-        return "failed", 0.0
+        return RunOutcome.FAILED, 0.0
     try:
         with Heartbeat(runtime, claim) as heartbeat:
             return _compile(runtime, claim, heartbeat.lost), 0.0
     except JobLost:
         log.info("job %s: attempt %d stopped, the job is no longer its own", job_id,
                  claim.attempt)
-        return "skipped", 0.0
+        return RunOutcome.SKIPPED, 0.0
     except SoftTimeLimitExceeded:
         runtime.jobs.fail(job_id, time_limit_error(settings.task_soft_time_limit),
                           attempt=claim.attempt)
-        return "failed", 0.0
+        return RunOutcome.FAILED, 0.0
     except Exception:
         # A defect, not bad input: keep the traceback in the log, give the user a clear end.
         log.exception("job %s failed unexpectedly", job_id)
         runtime.jobs.fail(job_id, _error(
             "internal_error", "Lỗi hệ thống khi lập báo cáo; quản trị viên đã được ghi nhận lỗi."),
             attempt=claim.attempt)
-        return "failed", 0.0
+        return RunOutcome.FAILED, 0.0
 
 
 def time_limit_error(seconds: int) -> list[dict]:
     return _error("time_limit", f"Quá thời gian xử lý cho phép ({seconds} giây).")
 
 
-def _compile(runtime: Runtime, claim: Claim, lost: threading.Event) -> str:
+def _compile(runtime: Runtime, claim: Claim, lost: threading.Event) -> RunOutcome:
     job = runtime.jobs.get(claim.job_id)
     lease = runtime.settings.lease_seconds
 
@@ -145,26 +162,30 @@ def _compile(runtime: Runtime, claim: Claim, lost: threading.Event) -> str:
     except DataError as e:
         runtime.jobs.fail(job.id, [p.as_dict() for p in e.problems()],
                           [p.as_dict() for p in e.warnings()], attempt=claim.attempt)
-        return "failed"
+        return RunOutcome.FAILED
     except ReportError as e:
         runtime.jobs.fail(job.id, [p.as_dict() for p in e.problems()], attempt=claim.attempt)
-        return "failed"
+        return RunOutcome.FAILED
     except StoreError as e:
         log.error("job %s: storage failed: %s", job.id, e)
         runtime.jobs.fail(job.id, _error("storage_error", "Không ghi được tệp trên máy chủ "
                                          "(đĩa đầy hoặc không ghi được)."), attempt=claim.attempt)
-        return "failed"
+        return RunOutcome.FAILED
     document = {"key": stored.key, "name": compiled.filename, "size": stored.size,
                 "sha256": stored.sha256}
     # What the Decree 30 checker found in the document joins the data's warnings.
     warnings = [p.as_dict() for p in compiled.warnings] + compiled.findings
     if runtime.jobs.succeed(claim, document, warnings):
-        return "succeeded"
+        return RunOutcome.SUCCEEDED
     if runtime.jobs.get(job.id).status == JobStatus.CANCELLED:
         # Cancelled while it rendered: its document is never offered, so it is not kept.
         # (No other attempt can write this key any more: a cancelled job is never claimed.)
-        runtime.files.delete(stored.key)
-    return "skipped"
+        try:
+            runtime.files.delete(stored.key)
+        except StoreError as e:  # never offered all the same; the job stays cancelled
+            log.warning("job %s: the document of the cancelled job stays behind: %s",
+                        job.id, e)
+    return RunOutcome.SKIPPED
 
 
 def _pinned(runtime: Runtime, job) -> tuple[Catalog, bytes | None]:
@@ -192,22 +213,22 @@ class CompileTask(Task):
             runtime.jobs.fail(args[0], time_limit_error(runtime.settings.task_time_limit))
 
 
-@shared_task(bind=True, base=CompileTask, name="reportgen.compile_report", ignore_result=True,
+@shared_task(bind=True, base=CompileTask, name=COMPILE_TASK, ignore_result=True,
              max_retries=None)
-def compile_report_task(self, job_id: str) -> str:
+def compile_report_task(self, job_id: str) -> RunOutcome:
     """Celery entry point: only the job id crosses the broker."""
     runtime: Runtime = self.app.reportgen
     fault_point("received", 0, job_id)
     outcome, wait = run_job(runtime, job_id)
-    if outcome in ("succeeded", "failed"):
-        job_ended(runtime, self.app, job_id, outcome)
-    if outcome == "held":
+    if outcome.ended is not None:
+        job_ended(runtime, self.app, job_id, outcome.ended)
+    if outcome is RunOutcome.HELD:
         # Another attempt holds the job; look again once its lease could have run out.
         raise self.retry(countdown=wait + 1)
     return outcome
 
 
-@shared_task(bind=True, name="reportgen.try_kind", ignore_result=True, acks_late=True)
+@shared_task(bind=True, name=TRY_KIND_TASK, ignore_result=True, acks_late=True)
 def try_kind_task(self, slug: str, sha256: str) -> str:
     """Try an uploaded kind version (lint, sample renders, Decree 30 check) and record the
     outcome. A delivery that comes back after the previous one died (a bomb that exhausted
@@ -232,7 +253,7 @@ def _trial_crash() -> dict:
                        "của tiến trình xử lý: mẫu có vòng lặp hoặc dữ liệu quá lớn."}
 
 
-@shared_task(bind=True, name="reportgen.reconcile", ignore_result=True)
+@shared_task(bind=True, name=RECONCILE_TASK, ignore_result=True)
 def reconcile_task(self) -> bool:
     """Sent by an optional `reportgen beat`: the reconciler's pass, unless one ran (in any
     worker) less than a period ago; returns whether it ran here."""
@@ -242,7 +263,7 @@ def reconcile_task(self) -> bool:
                     lambda: reconcile(runtime, self.app), hold=settings.lease_seconds)
 
 
-@shared_task(bind=True, name="reportgen.retention", ignore_result=True)
+@shared_task(bind=True, name=RETENTION_TASK, ignore_result=True)
 def retention_task(self) -> bool:
     """Sent by an optional `reportgen beat`: the retention pass, as ``reconcile_task``."""
     runtime: Runtime = self.app.reportgen

@@ -24,17 +24,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from celery import Celery
-from sqlalchemy.exc import SQLAlchemyError
 
 from tasks.fork_gate import ForkGate
 from tasks.reconcile import reconcile
-from tasks.retention import purge_expired
+from tasks.retention import RETENTION_EVERY, purge_expired
 from tasks.runtime import Runtime
+from tasks.store import StoreError
 from tasks.store.locks import Locks
 from tasks.store.records import utcnow
 
 log = logging.getLogger(__name__)
-RETENTION_EVERY = 3600.0
 
 
 @dataclass(frozen=True)
@@ -74,7 +73,7 @@ def run_pass(locks: Locks, name: str, every: float, work: Callable[[], object],
                 with gate.attempt() as entered:
                     if entered and not locks.renew(name, holder, hold):
                         return
-        except SQLAlchemyError as e:  # the lock then lapses: at worst a pass runs twice
+        except StoreError as e:  # the lock then lapses: at worst a pass runs twice
             log.warning("cannot renew the lock of pass %s: %s", name, e)
 
     keeper = threading.Thread(target=keep, daemon=True, name=f"reportgen-{name}-lock")

@@ -21,6 +21,7 @@ from tasks.store.sessions import Sessions
 log = logging.getLogger(__name__)
 IDEMPOTENCY_KEYS_KEPT = timedelta(days=1)
 ENDED_SESSIONS_KEPT = timedelta(days=1)
+RETENTION_EVERY = 3600.0  # seconds between two retention passes
 
 
 def purge_expired(runtime: Runtime, older_than: timedelta) -> int:

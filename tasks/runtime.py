@@ -17,7 +17,7 @@ from tasks.settings import Settings
 from tasks.store.accounts import Accounts
 from tasks.store.audit import AuditLog
 from tasks.store.callbacks import Callbacks
-from tasks.store.files import FileStore
+from tasks.store.files import FileStore, LocalFileStore
 from tasks.store.jobs import JobStore
 from tasks.store.kind_versions import KindVersionStore
 from tasks.store.login_limits import LoginLimits
@@ -41,12 +41,12 @@ class Runtime:
         return JobStore(make_engine(self.settings.database_url, self.durable))
 
     @cached_property
-    def files(self) -> FileStore | S3FileStore:
+    def files(self) -> FileStore:
         """Local folder under the data folder, or S3 when REPORTGEN_STORAGE_URL says s3://."""
         url = self.settings.storage_url
         if url and url.startswith("s3://"):
             return S3FileStore(url, self.settings.s3_endpoint_url)
-        return FileStore(self.settings.data_dir / "files")
+        return LocalFileStore(self.settings.data_dir / "files")
 
     @cached_property
     def accounts(self) -> Accounts:

@@ -16,7 +16,7 @@ import os
 import re
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +43,7 @@ class Settings:
     port: int = 8000
     worker_concurrency: int = 2
     worker_memory_mb: int = 2048
-    max_upload_bytes: int = 20 * 1024 * 1024
+    max_upload_bytes: int = 20 * 1024 * 1024  # set in whole MB
     default_province: str = "hoa-binh"
     default_kind: str = "gender-equality-month"
     task_soft_time_limit: int = 240
@@ -82,6 +82,11 @@ class Settings:
         """How long a worker's event loop may stand still, or leave waiting messages untaken
         with a pool process free, before the worker counts as stuck: two leases."""
         return 2.0 * self.lease_seconds
+
+
+# Each default is written once, on the dataclass; ``load_settings`` reads it from there.
+DEFAULTS = {f.name: f.default for f in fields(Settings) if f.default is not MISSING}
+MB = 1024 * 1024
 
 
 def private_files() -> None:
@@ -187,15 +192,15 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     _private_folder(data_dir)
     database_url = env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'reportgen.db'}"
     templates_dir = Path(env.get("REPORTGEN_TEMPLATES_DIR") or REPO_ROOT / "doc_templates")
-    soft = _int(env, "REPORTGEN_TASK_SOFT_TIME_LIMIT", 240)
-    hard = _int(env, "REPORTGEN_TASK_TIME_LIMIT", 300)
-    visibility = _int(env, "REPORTGEN_VISIBILITY_TIMEOUT", 3600)
+    soft = _int(env, "REPORTGEN_TASK_SOFT_TIME_LIMIT", DEFAULTS["task_soft_time_limit"])
+    hard = _int(env, "REPORTGEN_TASK_TIME_LIMIT", DEFAULTS["task_time_limit"])
+    visibility = _int(env, "REPORTGEN_VISIBILITY_TIMEOUT", DEFAULTS["visibility_timeout"])
     if not soft < hard < visibility:
         raise SettingsError(
             "time limits must satisfy soft < hard < visibility timeout, got "
             f"{soft} / {hard} / {visibility}"
         )
-    host = env.get("REPORTGEN_HOST") or "127.0.0.1"
+    host = env.get("REPORTGEN_HOST") or DEFAULTS["host"]
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
@@ -203,36 +208,42 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         templates_dir=templates_dir.resolve(),
         secret_key=_secret_key(env, data_dir),
         host=host,
-        port=_int(env, "PORT", 8000),
-        worker_concurrency=_int(env, "REPORTGEN_WORKER_CONCURRENCY", 2),
-        worker_memory_mb=_int(env, "REPORTGEN_WORKER_MEMORY_MB", 2048, minimum=0),
-        max_upload_bytes=_int(env, "REPORTGEN_MAX_UPLOAD_MB", 20) * 1024 * 1024,
-        default_province=env.get("REPORTGEN_DEFAULT_PROVINCE") or "hoa-binh",
-        default_kind=env.get("REPORTGEN_DEFAULT_KIND") or "gender-equality-month",
+        port=_int(env, "PORT", DEFAULTS["port"]),
+        worker_concurrency=_int(env, "REPORTGEN_WORKER_CONCURRENCY",
+                                 DEFAULTS["worker_concurrency"]),
+        worker_memory_mb=_int(env, "REPORTGEN_WORKER_MEMORY_MB",
+                              DEFAULTS["worker_memory_mb"], minimum=0),
+        max_upload_bytes=_int(env, "REPORTGEN_MAX_UPLOAD_MB",
+                              DEFAULTS["max_upload_bytes"] // MB) * MB,
+        default_province=(env.get("REPORTGEN_DEFAULT_PROVINCE")
+                          or DEFAULTS["default_province"]),
+        default_kind=env.get("REPORTGEN_DEFAULT_KIND") or DEFAULTS["default_kind"],
         task_soft_time_limit=soft,
         task_time_limit=hard,
         visibility_timeout=visibility,
-        max_attempts=_int(env, "REPORTGEN_MAX_ATTEMPTS", 3),
-        page_size=_int(env, "REPORTGEN_PAGE_SIZE", 20),
-        lease_seconds=_int(env, "REPORTGEN_LEASE_SECONDS", 30, minimum=2),
-        reconcile_every=_int(env, "REPORTGEN_RECONCILE_EVERY", 30),
-        requeue_after=_int(env, "REPORTGEN_REQUEUE_AFTER", 60),
-        retention_days=_int(env, "REPORTGEN_RETENTION_DAYS", 365),
+        max_attempts=_int(env, "REPORTGEN_MAX_ATTEMPTS", DEFAULTS["max_attempts"]),
+        page_size=_int(env, "REPORTGEN_PAGE_SIZE", DEFAULTS["page_size"]),
+        lease_seconds=_int(env, "REPORTGEN_LEASE_SECONDS", DEFAULTS["lease_seconds"],
+                           minimum=2),
+        reconcile_every=_int(env, "REPORTGEN_RECONCILE_EVERY", DEFAULTS["reconcile_every"]),
+        requeue_after=_int(env, "REPORTGEN_REQUEUE_AFTER", DEFAULTS["requeue_after"]),
+        retention_days=_int(env, "REPORTGEN_RETENTION_DAYS", DEFAULTS["retention_days"]),
         storage_url=env.get("REPORTGEN_STORAGE_URL") or None,
         s3_endpoint_url=env.get("REPORTGEN_S3_ENDPOINT_URL") or None,
         auth_required=_auth_required(env, host),
         secure_cookies=_flag(env, "REPORTGEN_SECURE_COOKIES"),
         trusted_hosts=tuple(h.strip() for h in (env.get("REPORTGEN_TRUSTED_HOSTS") or "")
                             .split(",") if h.strip()),
-        submit_rate=_rate(env, "REPORTGEN_SUBMIT_RATE", "20/minute"),
-        request_rate=_rate(env, "REPORTGEN_REQUEST_RATE", "600/minute"),
-        proxy_hops=_int(env, "REPORTGEN_PROXY_HOPS", 0, minimum=0),
+        submit_rate=_rate(env, "REPORTGEN_SUBMIT_RATE", DEFAULTS["submit_rate"]),
+        request_rate=_rate(env, "REPORTGEN_REQUEST_RATE", DEFAULTS["request_rate"]),
+        proxy_hops=_int(env, "REPORTGEN_PROXY_HOPS", DEFAULTS["proxy_hops"], minimum=0),
         office_path=env.get("REPORTGEN_OFFICE") or None,
         office_python=env.get("REPORTGEN_OFFICE_PYTHON") or None,
-        pdf_timeout=_int(env, "REPORTGEN_PDF_TIMEOUT", 60),
-        pdf_restart_after=_int(env, "REPORTGEN_PDF_RESTART_AFTER", 200),
+        pdf_timeout=_int(env, "REPORTGEN_PDF_TIMEOUT", DEFAULTS["pdf_timeout"]),
+        pdf_restart_after=_int(env, "REPORTGEN_PDF_RESTART_AFTER",
+                                DEFAULTS["pdf_restart_after"]),
         webhook_hosts=_list(env, "REPORTGEN_WEBHOOK_HOSTS"),
         webhook_secret=env.get("REPORTGEN_WEBHOOK_SECRET") or None,
-        webhook_attempts=_int(env, "REPORTGEN_WEBHOOK_ATTEMPTS", 8),
-        webhook_backoff=_int(env, "REPORTGEN_WEBHOOK_BACKOFF", 10),
+        webhook_attempts=_int(env, "REPORTGEN_WEBHOOK_ATTEMPTS", DEFAULTS["webhook_attempts"]),
+        webhook_backoff=_int(env, "REPORTGEN_WEBHOOK_BACKOFF", DEFAULTS["webhook_backoff"]),
     )

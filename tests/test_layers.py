@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,57 @@ def test_the_rule_check_sees_imports():
     # Guard against a checker that passes because it reads nothing.
     assert "tasks.report.errors" in imports_of(REPO_ROOT / "tasks" / "report" / "pipeline.py")
     assert len(modules("tasks/report")) >= 10
+
+
+def _defined_at_top(path: Path) -> set[str]:
+    names = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return names
+
+
+# A name that several modules need is defined in its one home; the others import it.
+HOMES = {
+    "VIETNAM": "tasks/report/clock.py",
+    "now_in_vietnam": "tasks/report/clock.py",
+    "today_in_vietnam": "tasks/report/clock.py",
+    "runtime": "service/runtime.py",
+    "celery_app": "service/runtime.py",
+    "find_job": "service/job_lookup.py",
+    "find_job_waiting": "service/job_lookup.py",
+    "StoreError": "tasks/store/__init__.py",
+    "FileStore": "tasks/store/files.py",
+    "Problem": "tasks/report/errors.py",
+    "Finding": "tasks/report/errors.py",
+}
+
+
+def test_shared_names_are_defined_in_their_one_home():
+    found = {}
+    for path in modules("service") + modules("tasks") + modules("bench"):
+        for name in _defined_at_top(path) & HOMES.keys():
+            found.setdefault(name, []).append(str(path.relative_to(REPO_ROOT)))
+    assert found == {name: [home] for name, home in HOMES.items()}
+
+
+def test_the_apps_objects_are_read_through_service_runtime():
+    # ``current_app.extensions[...]`` is read in one place, so what it holds can change there.
+    readers = [str(p.relative_to(REPO_ROOT)) for p in modules("service")
+               if re.search(r"current_app\.extensions\[", p.read_text(encoding="utf-8"))]
+    assert readers == ["service/runtime.py"]
+
+
+def test_celery_task_names_are_written_once():
+    literals = {}
+    for path in modules("service") + modules("tasks"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                    and re.fullmatch(r"reportgen\.[a-z_]+", node.value)):
+                literals.setdefault(node.value, []).append(str(path.relative_to(REPO_ROOT)))
+    assert len(literals) >= 6
+    assert {name: places for name, places in literals.items() if len(places) > 1} == {}

@@ -11,7 +11,7 @@ Every endpoint but ``/health`` needs ``Authorization: Bearer`` when sign-in is r
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, jsonify, request, url_for
 
 from service.access import admin_required, current_principal, require_token
 from service.audit import audit
@@ -19,18 +19,18 @@ from service.downloads import (
     DOCX,
     bundle_response,
     document_response,
-    find_job_waiting,
-    runtime,
     sample_response,
     workbook_response,
 )
 from service.errors import ApiError
 from service.filters import active_filters, job_filter
+from service.job_lookup import find_job_waiting
 from service.kind_upload import accept_bundle, accept_template, wait_for_trial
 from service.params import MAX_PAGE, query_int
 from service.periods import period_choices
 from service.presenters import job_dict, kind_dict, token_dict, user_dict, version_dict
 from service.renditions import PDF, pdf_response
+from service.runtime import celery_app, runtime
 from service.submission import Upload, build_request, check_data, check_upload, submit_job
 
 bp = Blueprint("api", __name__)
@@ -67,7 +67,7 @@ def _upload() -> Upload | None:
 
 @bp.post("/jobs")
 def create_job():
-    job = submit_job(runtime(), current_app.extensions["celery"], request.form, _upload(),
+    job = submit_job(runtime(), celery_app(), request.form, _upload(),
                      owner=current_principal().owner,
                      idempotency_key=request.headers.get("Idempotency-Key"))
     audit("job.submit", job.id, {"template": job.template, "province": job.province,
@@ -160,7 +160,7 @@ def upload_template(slug: str):
     """A new template for a kind (admin): a new version of the kind in force, tried by a
     worker (lint, sample renders, Decree 30 check), then current."""
     data = _one_file("template", "tệp mẫu (.docx)")
-    version, status = accept_template(runtime(), current_app.extensions["celery"], slug, data,
+    version, status = accept_template(runtime(), celery_app(), slug, data,
                                       current_principal().user)
     audit("template.upload", slug, {"sha256": version.sha256, "state": version.state})
     return _version_response(version, status)
@@ -171,7 +171,7 @@ def upload_template(slug: str):
 def upload_kind():
     """A kind bundle (its folder as a .zip, admin): a new kind or a new version of one."""
     data = _one_file("bundle", "tệp gói loại báo cáo (.zip)")
-    version, status = accept_bundle(runtime(), current_app.extensions["celery"], data,
+    version, status = accept_bundle(runtime(), celery_app(), data,
                                     current_principal().user)
     audit("kind.upload", version.slug, {"sha256": version.sha256, "state": version.state})
     return _version_response(version, status)

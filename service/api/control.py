@@ -8,18 +8,19 @@ the document's PDF as PNG; ``GET /admin/audit`` lists the audit log for admins;
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, request, url_for
+from flask import jsonify, request, url_for
 
 from service.access import admin_required, current_principal
 from service.api import bp
 from service.api.openapi import openapi_document
 from service.audit import audit
-from service.downloads import find_job, runtime
 from service.errors import ApiError
 from service.filters import parse_since
 from service.job_control import cancel_job, rerun_job
+from service.job_lookup import find_job
 from service.presenters import audit_dict, job_dict
 from service.renditions import preview_response
+from service.runtime import celery_app, runtime
 
 
 def _int_arg(name: str, default: int, limit: int) -> int:
@@ -36,7 +37,7 @@ def _int_arg(name: str, default: int, limit: int) -> int:
 @bp.post("/jobs/<job_id>/cancel")
 def cancel(job_id: str):
     """Cancel a queued or running job: 200 with the job, 409 when it already ended."""
-    job = cancel_job(runtime(), current_app.extensions["celery"], find_job(job_id))
+    job = cancel_job(runtime(), celery_app(), find_job(job_id))
     audit("job.cancel", job.id, agency=job.agency)
     return jsonify(job_dict(job, runtime().renditions))
 
@@ -45,7 +46,7 @@ def cancel(job_id: str):
 def rerun(job_id: str):
     """A new job from the same upload and fields (current template): 202 and its status."""
     original = find_job(job_id)
-    job = rerun_job(runtime(), current_app.extensions["celery"], original,
+    job = rerun_job(runtime(), celery_app(), original,
                     current_principal())
     audit("job.rerun", job.id, {"rerun_of": original.id}, agency=job.agency)
     status_url = url_for("api.get_job", job_id=job.id)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 
 from service.access import (
     auth_required,
@@ -23,20 +23,15 @@ from service.access import (
     log_out,
 )
 from service.audit import audit
-from service.downloads import (
-    document_response,
-    find_job,
-    find_job_waiting,
-    runtime,
-    sample_response,
-    workbook_response,
-)
+from service.downloads import document_response, sample_response, workbook_response
 from service.errors import ApiError
 from service.filters import active_filters, job_filter
+from service.job_lookup import find_job, find_job_waiting
 from service.params import MAX_PAGE, query_int
 from service.periods import default_period, period_choices
 from service.presenters import job_dict
 from service.renditions import pdf_response
+from service.runtime import celery_app, runtime
 from service.submission import Upload, submit_job
 from service.web.forms import JobForm, LoginForm
 from tasks.report.clock import VIETNAM
@@ -111,7 +106,7 @@ def index():
     if form.validate_on_submit():
         upload = Upload(form.data.data.filename or "", form.data.data.read())
         try:
-            job = submit_job(runtime(), current_app.extensions["celery"],
+            job = submit_job(runtime(), celery_app(),
                              form.fields_for_submission(), upload,
                              owner=current_principal().owner)
         except ApiError as e:

@@ -3,13 +3,14 @@ folder), see every version with its state, download one, make an earlier one cur
 
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 
 from service.access import current_principal
 from service.audit import audit
-from service.downloads import bundle_response, runtime
+from service.downloads import bundle_response
 from service.errors import ApiError
 from service.kind_upload import accept_bundle, accept_template
+from service.runtime import celery_app, runtime
 from service.web import bp
 from service.web.forms import ActivateForm, BundleForm, TemplateForm
 
@@ -34,7 +35,7 @@ def admin_templates():
     template_form.template.choices = [(k.slug, k.title)
                                       for k in runtime().catalog.kinds.values()]
     failure, accepted, status = None, None, 200
-    celery, user = current_app.extensions["celery"], current_principal().user
+    celery, user = celery_app(), current_principal().user
     try:
         if request.method == "POST" and "t-file" in request.files:
             if not template_form.validate_on_submit():

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import render_template, request
 
 from service.access import current_principal
-from service.downloads import runtime
 from service.errors import ApiError
 from service.filters import parse_since
+from service.runtime import runtime
 from service.web import bp
 
 PER_PAGE = 50

@@ -6,19 +6,20 @@ see a job may cancel or re-run it.
 
 from __future__ import annotations
 
-from flask import current_app, redirect, request, url_for
+from flask import redirect, request, url_for
 
 from service.access import current_principal
 from service.audit import audit
-from service.downloads import find_job, runtime
 from service.job_control import cancel_job, rerun_job
+from service.job_lookup import find_job
 from service.renditions import preview_response
+from service.runtime import celery_app, runtime
 from service.web import bp
 
 
 @bp.post("/jobs/<job_id>/cancel")
 def job_cancel(job_id: str):
-    job = cancel_job(runtime(), current_app.extensions["celery"], find_job(job_id))
+    job = cancel_job(runtime(), celery_app(), find_job(job_id))
     audit("job.cancel", job.id, agency=job.agency)
     return redirect(url_for("web.job_page", job_id=job.id), code=303)
 
@@ -26,7 +27,7 @@ def job_cancel(job_id: str):
 @bp.post("/jobs/<job_id>/rerun")
 def job_rerun(job_id: str):
     original = find_job(job_id)
-    job = rerun_job(runtime(), current_app.extensions["celery"], original,
+    job = rerun_job(runtime(), celery_app(), original,
                     current_principal())
     audit("job.rerun", job.id, {"rerun_of": original.id}, agency=job.agency)
     return redirect(url_for("web.job_page", job_id=job.id), code=303)

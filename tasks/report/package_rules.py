@@ -30,8 +30,7 @@ from defusedxml.ElementTree import fromstring as defused_fromstring
 from lxml import etree
 
 from tasks.report import ooxml
-from tasks.report.errors import TemplateError
-from tasks.report.tag_rules import LintFinding
+from tasks.report.errors import Finding, TemplateError
 from tasks.report.template_tags import wordml_tags
 
 STORY_TYPES = (ooxml.CT_MAIN, ooxml.CT_HEADER, ooxml.CT_FOOTER, ooxml.CT_FOOTNOTES,
@@ -52,74 +51,76 @@ def xml_parts(package: ooxml.Package) -> list[str]:
             or name.lower().endswith((".xml", ".rels"))]
 
 
-def dtd_findings(package: ooxml.Package) -> list[LintFinding]:
+def dtd_findings(package: ooxml.Package) -> list[Finding]:
     """A finding for each XML part that declares a DTD or is not well-formed XML."""
     found = []
     for name in xml_parts(package):
         try:
             defused_fromstring(package.blobs[name], forbid_dtd=True)
         except DefusedXmlException:
-            found.append(LintFinding("doctype", "Phần này có khai báo DOCTYPE/ENTITY (không "
-                                     "bao giờ cần trong Word, có thể dùng để tấn công).", name))
+            found.append(Finding("doctype", "Phần này có khai báo DOCTYPE/ENTITY (không "
+                                 "bao giờ cần trong Word, có thể dùng để tấn công).",
+                                 location=name))
         except (ParseError, ValueError) as e:
-            found.append(LintFinding("not_docx", f"Phần này không phải XML hợp lệ: {e}.", name))
+            found.append(Finding("not_docx", f"Phần này không phải XML hợp lệ: {e}.",
+                                 location=name))
     return found
 
 
-def main_part_findings(package: ooxml.Package) -> list[LintFinding]:
+def main_part_findings(package: ooxml.Package) -> list[Finding]:
     """Not a plain .docx main part (a template .dotx, a macro-enabled .docm), or macros."""
     try:
         main = package.main_part()
     except TemplateError as e:
-        return [LintFinding("not_docx", e.message, "")]
+        return [Finding("not_docx", e.message)]
     content_type = package.content_type(main) or ""
-    found = [LintFinding("macro", "Phần chứa mã macro (VBA); mẫu phải là .docx không macro.",
-                         name) for name in package.names
+    found = [Finding("macro", "Phần chứa mã macro (VBA); mẫu phải là .docx không macro.",
+                     location=name) for name in package.names
              if name.lower().endswith(("vbaproject.bin", "vbadata.xml"))]
     if "macroEnabled" in content_type:
-        found.insert(0, LintFinding("macro", "Tệp là văn bản có macro (.docm); hãy lưu lại "
-                                             "thành .docx.", main))
+        found.insert(0, Finding("macro", "Tệp là văn bản có macro (.docm); hãy lưu lại "
+                                         "thành .docx.", location=main))
     elif content_type != ooxml.CT_MAIN:
-        found.insert(0, LintFinding("not_docx", f"Phần chính có kiểu «{content_type}», không "
-                                                "phải văn bản .docx (mẫu .dotx?).", main))
+        found.insert(0, Finding("not_docx", f"Phần chính có kiểu «{content_type}», không "
+                                            "phải văn bản .docx (mẫu .dotx?).", location=main))
     return found
 
 
-def active_content_findings(package: ooxml.Package) -> list[LintFinding]:
+def active_content_findings(package: ooxml.Package) -> list[Finding]:
     """ActiveX controls and embedded OLE objects, as parts or as relationships."""
-    found = [LintFinding("active_content", "Tệp chứa điều khiển ActiveX hoặc đối tượng OLE "
-                                           "nhúng; hãy xóa chúng khỏi mẫu.", name)
+    found = [Finding("active_content", "Tệp chứa điều khiển ActiveX hoặc đối tượng OLE "
+                                       "nhúng; hãy xóa chúng khỏi mẫu.", location=name)
              for name in package.names
              if name.lower().startswith("word/activex/")
              or (name.lower().startswith("word/embeddings/") and name.lower().endswith(".bin"))]
     listed = {f.location for f in found}
     for owner in rels_owners(package):
-        found += [LintFinding("active_content", f"Liên kết tới đối tượng nhúng «{rel.target}».",
-                              rels_name(owner))
+        found += [Finding("active_content", f"Liên kết tới đối tượng nhúng «{rel.target}».",
+                          location=rels_name(owner))
                   for rel in package.rels(owner)
                   if rel.type.endswith(_ACTIVE_RELS) and rel.target not in listed]
     return found
 
 
-def link_findings(package: ooxml.Package) -> list[LintFinding]:
+def link_findings(package: ooxml.Package) -> list[Finding]:
     """Relationships that reach outside the file, or import content (``altChunk``)."""
     found = []
     for owner in rels_owners(package):
         for rel in package.rels(owner):
             kind = rel.type.rsplit("/", 1)[-1]
             if kind == "aFChunk":
-                found.append(LintFinding(
+                found.append(Finding(
                     "alt_chunk", f"Phần nhúng altChunk «{rel.raw_target}»: Word sẽ chèn nội "
                     "dung từ HTML/RTF/tệp khác vào báo cáo; hãy dán nội dung trực tiếp vào mẫu.",
-                    rels_name(owner)))
+                    location=rels_name(owner)))
             elif not rel.external and _URL.match(rel.raw_target):
-                found.append(LintFinding(
+                found.append(Finding(
                     "external_link", f"Liên kết ({kind}) tới «{rel.raw_target}» trỏ ra ngoài "
-                    "tệp mà không khai báo là liên kết ngoài.", rels_name(owner)))
+                    "tệp mà không khai báo là liên kết ngoài.", location=rels_name(owner)))
             elif rel.external and not (kind == "hyperlink" and safe_link(rel.raw_target)):
-                found.append(LintFinding(
+                found.append(Finding(
                     "external_link", f"Liên kết ra ngoài tệp ({kind}) tới «{rel.raw_target}»; "
-                    "chỉ cho phép siêu liên kết https: và mailto:.", rels_name(owner)))
+                    "chỉ cho phép siêu liên kết https: và mailto:.", location=rels_name(owner)))
     return found
 
 
@@ -128,16 +129,16 @@ def safe_link(target: str) -> bool:
     return target.strip().lower().startswith(SAFE_LINKS)
 
 
-def field_findings(location: str, instruction: str) -> list[LintFinding]:
+def field_findings(location: str, instruction: str) -> list[Finding]:
     """What is wrong with one field instruction (``INCLUDETEXT "…"``, ``HYPERLINK "…"`` …)."""
     dangerous = _DANGEROUS_FIELD.match(instruction)
     if dangerous:
-        return [LintFinding("dangerous_field", f"Trường {dangerous.group(1).upper()} đọc dữ "
-                            "liệu hoặc chạy lệnh ngoài tệp; hãy xóa trường này.", location)]
+        return [Finding("dangerous_field", f"Trường {dangerous.group(1).upper()} đọc dữ "
+                        "liệu hoặc chạy lệnh ngoài tệp; hãy xóa trường này.", location=location)]
     target = hyperlink_target(instruction)
     if target is not None and not safe_link(target):
-        return [LintFinding("external_link", f"Trường HYPERLINK tới «{target}»; chỉ cho phép "
-                            "siêu liên kết https: và mailto:.", location)]
+        return [Finding("external_link", f"Trường HYPERLINK tới «{target}»; chỉ cho phép "
+                        "siêu liên kết https: và mailto:.", location=location)]
     return []
 
 
@@ -159,7 +160,7 @@ def hyperlink_target(instruction: str) -> str | None:
     return None
 
 
-def story_field_findings(package: ooxml.Package) -> list[LintFinding]:
+def story_field_findings(package: ooxml.Package) -> list[Finding]:
     """``field_findings`` for every field of the body, headers, footers, notes and comments."""
     found = []
     for name in package.names:
@@ -168,14 +169,14 @@ def story_field_findings(package: ooxml.Package) -> list[LintFinding]:
         try:
             root = etree.fromstring(package.blobs[name], ooxml.safe_parser())
         except etree.XMLSyntaxError as e:
-            found.append(LintFinding("not_docx", f"Phần này không phải XML hợp lệ: {e}", name))
+            found.append(Finding("not_docx", f"Phần này không phải XML hợp lệ: {e}", location=name))
             continue
         for location, instruction in wordml_tags(name, root).fields:
             found += field_findings(location or name, instruction)
     return found
 
 
-def package_findings(package: ooxml.Package) -> list[LintFinding]:
+def package_findings(package: ooxml.Package) -> list[Finding]:
     """Every rule of this module broken by ``package``; DTDs first, and alone when present
     (no other rule parses a part that may hold an entity bomb)."""
     found = dtd_findings(package)

@@ -6,10 +6,9 @@ when it is checked or compiled, even in a branch the sample data never reaches.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from jinja2 import nodes
 
+from tasks.report.errors import Finding
 from tasks.report.template_budget import MAX_STEPS, number
 from tasks.report.template_builtins import MAX_REPEAT
 
@@ -20,30 +19,22 @@ MAX_LITERAL_EXPONENT = 64
 MAX_LITERAL_BASE = 10**6
 
 
-@dataclass(frozen=True)
-class AstFinding:
-    """A rule broken by a template: a lint code and a Vietnamese message."""
-
-    code: str
-    message: str
-
-
-def ast_findings(tree: nodes.Node) -> list[AstFinding]:
+def ast_findings(tree: nodes.Node) -> list[Finding]:
     """Every include/import/extends, access to internals and costly literal in ``tree``."""
-    found = [AstFinding("include_forbidden",
-                        "Mẫu không được dùng include, import, from hay extends.")
+    found = [Finding("include_forbidden",
+                     "Mẫu không được dùng include, import, from hay extends.")
              for _ in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport,
                                      nodes.Extends))]
-    found += [AstFinding("forbidden_access", f"Không được truy cập thuộc tính «{n.attr}».")
+    found += [Finding("forbidden_access", f"Không được truy cập thuộc tính «{n.attr}».")
               for n in tree.find_all(nodes.Getattr) if _unsafe(n.attr)]
-    found += [AstFinding("forbidden_access", "Không được dùng bộ lọc «attr».")
+    found += [Finding("forbidden_access", "Không được dùng bộ lọc «attr».")
               for n in tree.find_all(nodes.Filter) if n.name == "attr"]
-    found += [AstFinding("forbidden_access", f"Không được dùng chuỗi «{n.value}».")
+    found += [Finding("forbidden_access", f"Không được dùng chuỗi «{n.value}».")
               for n in tree.find_all(nodes.Const)
               if isinstance(n.value, str) and "__" in n.value]
-    found += [AstFinding("too_costly", "Lũy thừa (**) với số quá lớn.")
+    found += [Finding("too_costly", "Lũy thừa (**) với số quá lớn.")
               for n in tree.find_all(nodes.Pow) if _costly_power(n)]
-    found += [AstFinding("too_costly", "Nhân chuỗi hoặc danh sách với số quá lớn.")
+    found += [Finding("too_costly", "Nhân chuỗi hoặc danh sách với số quá lớn.")
               for n in tree.find_all(nodes.Mul) if _costly_repeat(n)]
     return found
 
@@ -125,8 +116,8 @@ def _static_length(node: nodes.Node) -> int | None:
     return None
 
 
-def loop_cost_findings(tree: nodes.Node) -> list[AstFinding]:
+def loop_cost_findings(tree: nodes.Node) -> list[Finding]:
     """``costly_loops`` as findings (code ``too_costly``)."""
-    return [AstFinding("too_costly", f"Các vòng lặp lồng nhau chạy {number(runs)} lần, quá giới "
-                       f"hạn {number(MAX_STEPS)} bước của một báo cáo.")
+    return [Finding("too_costly", f"Các vòng lặp lồng nhau chạy {number(runs)} lần, quá giới "
+                    f"hạn {number(MAX_STEPS)} bước của một báo cáo.")
             for _loop, runs in costly_loops(tree)]

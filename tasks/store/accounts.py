@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from tasks.store import StoreError
+from tasks.store import StoreError, raises_store_errors
 from tasks.store.records import Base, UTCDateTime, utcnow
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
@@ -90,6 +90,7 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+@raises_store_errors
 class Accounts:
     """Users and tokens in the job database. Returned rows are detached snapshots."""
 

@@ -26,7 +26,7 @@ from sqlalchemy import JSON, Integer, String, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
-from tasks.store import StoreError
+from tasks.store import StoreError, raises_store_errors
 from tasks.store.records import Base, UTCDateTime, utcnow
 
 # Keys a details dict may never carry (compared in lower case, as substrings), besides
@@ -80,6 +80,7 @@ def _check(details: dict) -> dict:
     return details
 
 
+@raises_store_errors
 class AuditLog:
     """The audit table behind an engine."""
 

@@ -15,6 +15,7 @@ from sqlalchemy import ForeignKey, Integer, String, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from tasks.store import raises_store_errors
 from tasks.store.jobs import JobStore
 from tasks.store.records import FINISHED, Base, Job, UTCDateTime, utcnow
 
@@ -49,6 +50,7 @@ class Attempt:
     number: int
 
 
+@raises_store_errors
 class Callbacks:
     """Callback rows, on the job table's engine."""
 

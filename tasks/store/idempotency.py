@@ -16,7 +16,7 @@ from datetime import timedelta
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 
-from tasks.store import StoreError
+from tasks.store import StoreError, raises_store_errors
 from tasks.store.jobs import JobStore
 from tasks.store.records import IdempotencyKey, Job, utcnow
 
@@ -41,8 +41,10 @@ class KeyResult:
     job_id: str | None = None
 
 
+@raises_store_errors
 class IdempotencyKeys:
-    """Idempotency keys in the job database, scoped per client (agency or user)."""
+    """Idempotency keys in the job database, scoped per client (agency or user); every
+    method raises ``StoreError`` when the database fails."""
 
     def __init__(self, jobs: JobStore) -> None:
         self.jobs = jobs

@@ -14,6 +14,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from tasks.store import raises_store_errors
 from tasks.store.records import FINISHED, Job, JobStatus, utcnow
 
 
@@ -82,8 +83,12 @@ class Page:
         return max(1, -(-self.total // self.per_page))
 
 
+@raises_store_errors
 class JobStore:
-    """The job table behind an engine. Returned ``Job`` objects are detached snapshots."""
+    """The job table behind an engine. Returned ``Job`` objects are detached snapshots.
+
+    Every method raises ``StoreError`` when the database fails.
+    """
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 
-from tasks.store import StoreError
+from tasks.store import raises_store_errors
+from tasks.store.files import FileStore
 from tasks.store.jobs import JobStore
 from tasks.store.records import KindVersion, utcnow
 
@@ -48,13 +49,14 @@ def bundle_key(slug: str, sha256: str) -> str:
     return f"kinds/{slug}-{sha256}.zip"
 
 
+@raises_store_errors
 class KindVersionStore:
     """Kind versions in the job database; their bundles in the file store.
 
     Every method raises ``StoreError`` when the database or the file store fails.
     """
 
-    def __init__(self, jobs: JobStore, files) -> None:
+    def __init__(self, jobs: JobStore, files: FileStore) -> None:
         self.jobs = jobs
         self.files = files
 
@@ -66,35 +68,26 @@ class KindVersionStore:
 
     def current(self, slug: str) -> Version | None:
         """The version new jobs of ``slug`` use; ``None`` when no version is recorded."""
-        try:
-            with self.jobs.session() as s:
-                row = self._current_row(s, slug)
-                return Version.of(row, True) if row else None
-        except SQLAlchemyError as e:
-            raise StoreError(f"cannot read kind versions: {e}") from e
+        with self.jobs.session() as s:
+            row = self._current_row(s, slug)
+            return Version.of(row, True) if row else None
 
     def currents(self) -> dict[str, Version]:
         """The current version of every kind that has one."""
-        try:
-            with self.jobs.session() as s:
-                rows = s.scalars(select(KindVersion).where(
-                    KindVersion.state == ACCEPTED, KindVersion.activated_at.is_not(None))
-                    .order_by(KindVersion.activated_at)).all()
-        except SQLAlchemyError as e:
-            raise StoreError(f"cannot read kind versions: {e}") from e
+        with self.jobs.session() as s:
+            rows = s.scalars(select(KindVersion).where(
+                KindVersion.state == ACCEPTED, KindVersion.activated_at.is_not(None))
+                .order_by(KindVersion.activated_at)).all()
         return {row.slug: Version.of(row, True) for row in rows}  # the last activated wins
 
     def get(self, slug: str, sha256: str) -> Version | None:
         """The version ``sha256`` of ``slug`` (``current`` filled in); ``None`` if unknown."""
-        try:
-            with self.jobs.session() as s:
-                row = s.get(KindVersion, (slug, sha256))
-                if row is None:
-                    return None
-                current = self._current_row(s, slug)
-                return Version.of(row, current is not None and current.sha256 == sha256)
-        except SQLAlchemyError as e:
-            raise StoreError(f"cannot read kind versions: {e}") from e
+        with self.jobs.session() as s:
+            row = s.get(KindVersion, (slug, sha256))
+            if row is None:
+                return None
+            current = self._current_row(s, slug)
+            return Version.of(row, current is not None and current.sha256 == sha256)
 
     def bundle(self, slug: str, sha256: str) -> bytes:
         """The stored bundle of a version; ``StoreError`` when it is missing."""
@@ -118,8 +111,6 @@ class KindVersionStore:
                 s.add(row)
         except IntegrityError:
             return self.get(slug, sha256), False  # another process recorded it meanwhile
-        except SQLAlchemyError as e:
-            raise StoreError(f"cannot record kind version: {e}") from e
         return Version.of(row), True
 
     def register_shipped(self, slug: str, sha256: str, template_sha256: str,
@@ -139,55 +130,40 @@ class KindVersionStore:
         with them. Returns False when the version was no longer being checked."""
         values = {"state": REJECTED, "findings": findings} if findings else \
             {"state": ACCEPTED, "findings": [], "activated_at": utcnow()}
-        try:
-            with self.jobs.session() as s, s.begin():
-                result = s.execute(update(KindVersion).where(
-                    KindVersion.slug == slug, KindVersion.sha256 == sha256,
-                    KindVersion.state == CHECKING).values(**values))
-        except SQLAlchemyError as e:
-            raise StoreError(f"cannot record kind trial: {e}") from e
+        with self.jobs.session() as s, s.begin():
+            result = s.execute(update(KindVersion).where(
+                KindVersion.slug == slug, KindVersion.sha256 == sha256,
+                KindVersion.state == CHECKING).values(**values))
         return result.rowcount == 1
 
     def activate(self, slug: str, sha256: str) -> bool:
         """Make an accepted version current; False when it is unknown or not accepted."""
-        try:
-            with self.jobs.session() as s, s.begin():
-                result = s.execute(update(KindVersion).where(
-                    KindVersion.slug == slug, KindVersion.sha256 == sha256,
-                    KindVersion.state == ACCEPTED).values(activated_at=utcnow()))
-        except SQLAlchemyError as e:
-            raise StoreError(f"cannot activate kind version: {e}") from e
+        with self.jobs.session() as s, s.begin():
+            result = s.execute(update(KindVersion).where(
+                KindVersion.slug == slug, KindVersion.sha256 == sha256,
+                KindVersion.state == ACCEPTED).values(activated_at=utcnow()))
         return result.rowcount == 1
 
     def retry(self, slug: str, sha256: str) -> bool:
         """Put a rejected version back to be tried again (after a worker failure)."""
-        try:
-            with self.jobs.session() as s, s.begin():
-                result = s.execute(update(KindVersion).where(
-                    KindVersion.slug == slug, KindVersion.sha256 == sha256,
-                    KindVersion.state == REJECTED).values(state=CHECKING, findings=[]))
-        except SQLAlchemyError as e:
-            raise StoreError(f"cannot update kind version: {e}") from e
+        with self.jobs.session() as s, s.begin():
+            result = s.execute(update(KindVersion).where(
+                KindVersion.slug == slug, KindVersion.sha256 == sha256,
+                KindVersion.state == REJECTED).values(state=CHECKING, findings=[]))
         return result.rowcount == 1
 
     def checking(self, older_than: timedelta) -> list[Version]:
         """Versions still being checked since longer than ``older_than`` (a lost trial)."""
-        try:
-            with self.jobs.session() as s:
-                rows = s.scalars(select(KindVersion).where(
-                    KindVersion.state == CHECKING,
-                    KindVersion.uploaded_at < utcnow() - older_than)).all()
-        except SQLAlchemyError as e:
-            raise StoreError(f"cannot read kind versions: {e}") from e
+        with self.jobs.session() as s:
+            rows = s.scalars(select(KindVersion).where(
+                KindVersion.state == CHECKING,
+                KindVersion.uploaded_at < utcnow() - older_than)).all()
         return [Version.of(r) for r in rows]
 
     def history(self, slug: str) -> list[Version]:
         """Every version of ``slug``, newest upload first, the current one marked."""
-        try:
-            with self.jobs.session() as s:
-                current = self._current_row(s, slug)
-                rows = s.scalars(select(KindVersion).where(KindVersion.slug == slug)
-                                 .order_by(KindVersion.uploaded_at.desc())).all()
-        except SQLAlchemyError as e:
-            raise StoreError(f"cannot read kind versions: {e}") from e
+        with self.jobs.session() as s:
+            current = self._current_row(s, slug)
+            rows = s.scalars(select(KindVersion).where(KindVersion.slug == slug)
+                             .order_by(KindVersion.uploaded_at.desc())).all()
         return [Version.of(r, current is not None and r.sha256 == current.sha256) for r in rows]

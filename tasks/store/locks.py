@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
 
+from tasks.store import raises_store_errors
 from tasks.store.records import Base, UTCDateTime, utcnow
 
 
@@ -30,6 +31,7 @@ class Lock(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+@raises_store_errors
 class Locks:
     """Named locks behind an engine (the job database's)."""
 

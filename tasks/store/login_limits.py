@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
 
+from tasks.store import raises_store_errors
 from tasks.store.records import Base, UTCDateTime, utcnow
 
 FREE_FAILURES = 5
@@ -49,6 +50,7 @@ def _key(username: str) -> str:
     return hashlib.sha256((username or "").strip().lower().encode()).hexdigest()
 
 
+@raises_store_errors
 class LoginLimits:
     """The back-off counts in the job database. ``now`` parameters are for tests."""
 

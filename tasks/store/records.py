@@ -11,7 +11,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import JSON, DateTime, Integer, String, TypeDecorator, create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from tasks.store import store_error
 
 
 def utcnow() -> datetime:
@@ -186,7 +189,16 @@ def make_engine(url: str, durable: bool = True) -> Engine:
     commits, never corrupt the file. Workers may use that: a job state they lose is redone
     by the reconciler, while an accepted submission must never be lost. The folder of the
     file must exist; the file is created readable by this user only.
+
+    Raises ``StoreError`` when the database cannot be opened or brought up to date.
     """
+    try:
+        return _open(url, durable)
+    except (SQLAlchemyError, OSError) as e:
+        raise store_error("opening the database", e) from e
+
+
+def _open(url: str, durable: bool) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 15})
         if engine.url.database and engine.url.database != ":memory:":

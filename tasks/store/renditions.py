@@ -16,6 +16,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, delete, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from tasks.store import raises_store_errors
 from tasks.store.jobs import JobStore
 from tasks.store.records import Base, UTCDateTime, utcnow
 
@@ -74,6 +75,7 @@ class MadePdf:
     fonts: list[str]
 
 
+@raises_store_errors
 class Renditions:
     """Rendition rows, on the job table's engine. Returned rows are detached snapshots."""
 

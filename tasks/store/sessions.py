@@ -16,6 +16,7 @@ from sqlalchemy import ForeignKey, String, delete, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
 
+from tasks.store import raises_store_errors
 from tasks.store.records import Base, UTCDateTime, utcnow
 
 
@@ -36,6 +37,7 @@ def _digest(session_id: str) -> str:
     return hashlib.sha256(session_id.encode()).hexdigest()
 
 
+@raises_store_errors
 class Sessions:
     """Web sessions in the job database."""
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from tasks.store import StoreError
+from tasks.store import StoreError, raises_store_errors
+from tasks.store.files import FileStore
 from tasks.store.jobs import JobStore
 from tasks.store.records import TemplateVersion
 
@@ -26,10 +27,14 @@ class Version:
     source: str  # "shipped" or "uploaded"
 
 
+@raises_store_errors
 class TemplateStore:
-    """Uploaded versions in the job database and the file store; shipped ones on disk."""
+    """Uploaded versions in the job database and the file store; shipped ones on disk.
 
-    def __init__(self, jobs: JobStore, files) -> None:
+    Every method raises ``StoreError`` when the database, the file store or the disk fails.
+    """
+
+    def __init__(self, jobs: JobStore, files: FileStore) -> None:
         self.jobs = jobs
         self.files = files
         self._shipped: dict[Path, tuple[float, str]] = {}

@@ -149,6 +149,8 @@ def test_unsigned_draft_has_one_warning_and_no_error(unsigned):
     found = check_document(unsigned)
     assert [(f.code, f.element, f.severity) for f in found] == [
         ("signature.no_name", "signature.name", "warning")], format_findings(found)
+    # What a job's warnings carry (the API's JSON): these keys, in this order.
+    assert list(found[0].as_dict()) == ["code", "message", "element", "location", "severity"]
 
 
 def test_phu_tho_2025_report_conforms(phu_tho_2025):

@@ -14,10 +14,10 @@ import zipfile
 import pytest
 
 from tasks.report import ooxml
-from tasks.report.errors import TemplateError
+from tasks.report.errors import Finding, TemplateError
 from tasks.report.kinds import Catalog
 from tasks.report.render import render_docx
-from tasks.report.template_lint import LintFinding, format_lint, lint_template
+from tasks.report.template_lint import format_lint, lint_template
 from tasks.settings import REPO_ROOT
 from tests.report.test_render import (
     ESCAPES,
@@ -50,15 +50,15 @@ def shipped() -> bytes:
     return TEMPLATE.read_bytes()
 
 
-def lint(data: bytes, context: dict) -> list[LintFinding]:
+def lint(data: bytes, context: dict) -> list[Finding]:
     return lint_template(data, context)
 
 
-def codes(findings: list[LintFinding]) -> set[str]:
+def codes(findings: list[Finding]) -> set[str]:
     return {f.code for f in findings}
 
 
-def only(findings: list[LintFinding], code: str) -> LintFinding:
+def only(findings: list[Finding], code: str) -> Finding:
     """The one finding of ``code``; fails listing all findings otherwise."""
     matching = [f for f in findings if f.code == code]
     assert len(matching) == 1, format_lint(findings)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import socket
-import uuid
 from pathlib import Path
 
 import boto3
@@ -12,38 +10,9 @@ import pytest
 
 from tasks.store import StoreError
 from tasks.store.s3 import S3FileStore
+from tests.store.conftest import CREDENTIALS
 
 ROOT = Path(__file__).resolve().parents[2]
-
-CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-               "AWS_DEFAULT_REGION": "us-east-1"}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    from moto.server import ThreadedMotoServer
-
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
-
-
-@pytest.fixture()
-def bucket(s3_endpoint, monkeypatch):
-    for name, value in CREDENTIALS.items():
-        monkeypatch.setenv(name, value)
-    name = f"reportgen-{uuid.uuid4().hex[:16]}"
-    boto3.client("s3", endpoint_url=s3_endpoint).create_bucket(Bucket=name)
-    return name
-
 
 def test_put_read_exists_delete(bucket, s3_endpoint):
     store = S3FileStore(f"s3://{bucket}/site-a", s3_endpoint)

@@ -7,7 +7,7 @@ import hashlib
 import pytest
 
 from tasks.store import StoreError
-from tasks.store.files import FileStore
+from tasks.store.files import LocalFileStore
 from tasks.store.jobs import JobStore
 from tasks.store.records import make_engine
 from tasks.store.templates import TemplateStore
@@ -18,7 +18,7 @@ def store(tmp_path):
     shipped = tmp_path / "template.docx"
     shipped.write_bytes(b"shipped version")
     jobs = JobStore(make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}"))
-    return TemplateStore(jobs, FileStore(tmp_path / "files")), shipped
+    return TemplateStore(jobs, LocalFileStore(tmp_path / "files")), shipped
 
 
 def test_the_shipped_template_is_current_until_an_upload(store):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tasks.celery_app import create_celery
-from tasks.settings import SettingsError, load_settings
+from tasks.jobs import compile_report_task, reconcile_task, retention_task, try_kind_task
+from tasks.settings import DEFAULTS, SettingsError, load_settings
 
 
 @pytest.fixture()
@@ -63,6 +64,19 @@ def test_settings_refuse_limits_in_the_wrong_order(tmp_path, soft, hard, visibil
 def test_the_reconciler_is_scheduled(app):
     tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert tasks == {"reportgen.reconcile", "reportgen.retention"}
+
+
+def test_messages_already_queued_keep_finding_their_tasks():
+    # The names travel in messages: renaming one strands what a previous release queued.
+    assert [t.name for t in (compile_report_task, try_kind_task, reconcile_task,
+                             retention_task)] == ["reportgen.compile_report", "reportgen.try_kind",
+                                                  "reportgen.reconcile", "reportgen.retention"]
+
+
+def test_an_empty_environment_gives_the_dataclass_defaults(tmp_path):
+    settings = load_settings({"REPORTGEN_DATA_DIR": str(tmp_path)})
+    assert DEFAULTS["port"] == 8000 and DEFAULTS["max_upload_bytes"] == 20 * 1024 * 1024
+    assert {name: getattr(settings, name) for name in DEFAULTS} == DEFAULTS
 
 
 def test_every_worker_runs_the_passes_and_holds_no_connection_without_a_timeout(app):

@@ -8,22 +8,24 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
-from tasks.jobs import Heartbeat, document_key, run_job
-from tasks.store.records import Job, utcnow
+from tasks.jobs import Heartbeat, RunOutcome, document_key, run_job
+from tasks.store.records import Job, JobStatus, utcnow
 from tests.conftest import docx_text
 from tests.tasks.conftest import add_job
 
 
 def test_a_job_runs_to_one_document_at_its_one_key(runtime):
     job = add_job(runtime)
-    assert run_job(runtime, job.id) == ("succeeded", 0.0)
+    outcome, wait = run_job(runtime, job.id)
+    assert (outcome, wait) == (RunOutcome.SUCCEEDED, 0.0) and outcome.ended is JobStatus.SUCCEEDED
     done = runtime.jobs.get(job.id)
     assert (done.status, done.attempts, done.progress) == ("succeeded", 1, 100)
     assert done.document_key == document_key(job.id) == f"documents/{job.id}.docx"
     text = docx_text(runtime.files.read(done.document_key))
     assert "Hòa Bình" in text
     # Delivered again: the job is finished, nothing is redone.
-    assert run_job(runtime, job.id) == ("skipped", 0.0)
+    outcome, _ = run_job(runtime, job.id)
+    assert outcome is RunOutcome.SKIPPED and outcome.ended is None
     assert runtime.jobs.get(job.id).attempts == 1
 
 
@@ -31,13 +33,13 @@ def test_a_held_job_says_how_long_to_wait(runtime):
     job = add_job(runtime)
     runtime.jobs.claim(job.id, lease_seconds=30)
     outcome, wait = run_job(runtime, job.id)
-    assert outcome == "held" and 25 < wait <= 30
-    assert run_job(runtime, "no-such-job") == ("skipped", 0.0)
+    assert outcome is RunOutcome.HELD and 25 < wait <= 30 and outcome.ended is None
+    assert run_job(runtime, "no-such-job") == (RunOutcome.SKIPPED, 0.0)
 
 
 def test_bad_data_fails_with_its_cells(runtime):
     job = add_job(runtime, data=b"ma_don_vi,ten_don_vi\nxx,Nowhere\n")
-    assert run_job(runtime, job.id) == ("failed", 0.0)
+    assert run_job(runtime, job.id) == (RunOutcome.FAILED, 0.0)
     failed = runtime.jobs.get(job.id)
     assert failed.status == "failed" and failed.errors
     assert all(e["code"] for e in failed.errors)
@@ -46,7 +48,7 @@ def test_bad_data_fails_with_its_cells(runtime):
 
 def test_a_job_that_lost_its_worker_too_often_fails_without_rendering(runtime):
     job = add_job(runtime, attempts=runtime.settings.max_attempts)
-    assert run_job(runtime, job.id) == ("failed", 0.0)
+    assert run_job(runtime, job.id) == (RunOutcome.FAILED, 0.0)
     failed = runtime.jobs.get(job.id)
     assert failed.errors[0]["code"] == "too_many_attempts"
     assert not runtime.files.exists(document_key(job.id))

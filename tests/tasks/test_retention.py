@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
-from tasks.jobs import run_job
+from tasks.jobs import RunOutcome, run_job
 from tasks.retention import purge_expired
 from tasks.store.accounts import Accounts
 from tasks.store.login_limits import LoginLimits
@@ -24,7 +24,7 @@ def finished_days_ago(runtime, job_id: str, days: float) -> None:
 def test_files_of_old_finished_jobs_are_deleted_and_their_rows_kept(runtime):
     old, recent, running = add_job(runtime), add_job(runtime), add_job(runtime)
     for job in (old, recent):
-        assert run_job(runtime, job.id)[0] == "succeeded"
+        assert run_job(runtime, job.id)[0] is RunOutcome.SUCCEEDED
     finished_days_ago(runtime, old.id, 400)
     runtime.jobs.claim(running.id, 30)
     assert purge_expired(runtime, timedelta(days=365)) == 1

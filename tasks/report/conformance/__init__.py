@@ -45,7 +45,8 @@ from tasks.report.conformance import (
     signature,
 )
 from tasks.report.conformance.layout import build_layout
-from tasks.report.conformance.model import ERROR, WARNING, ConformanceError, Expected, Finding
+from tasks.report.conformance.model import ConformanceError, Expected
+from tasks.report.errors import ERROR, WARNING, Finding
 
 __all__ = ["ERROR", "WARNING", "ConformanceError", "Expected", "Finding", "check_document",
            "format_findings"]

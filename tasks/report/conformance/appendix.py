@@ -12,10 +12,10 @@ import re
 from tasks.report.conformance.dates import read_date, read_place_date
 from tasks.report.conformance.header import NUMBER
 from tasks.report.conformance.layout import Layout, Section
-from tasks.report.conformance.model import Finding
 from tasks.report.conformance.spec import Spec, check_paragraph
 from tasks.report.conformance.styles import w
 from tasks.report.conformance.text import paragraph_text, squeeze
+from tasks.report.errors import Finding
 
 LABEL = Spec("Dòng «Phụ lục»", (13, 14), bold=True, align="center")
 TITLE = Spec("Tên phụ lục", bold=True, caps=True, align="center")

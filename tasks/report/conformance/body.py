@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 
 from tasks.report.conformance.layout import Layout
-from tasks.report.conformance.model import TWIPS_PER_CM, Finding, cm, pt
+from tasks.report.conformance.model import TWIPS_PER_CM, cm, pt
 from tasks.report.conformance.spec import Spec, check_paragraph, effective_text
 from tasks.report.conformance.text import paragraph_text, squeeze, text_runs
+from tasks.report.errors import Finding
 
 DOC_TYPE = Spec("Tên loại văn bản", (13, 14), bold=True, caps=True, align="center")
 SUMMARY = Spec("Trích yếu nội dung", (13, 14), bold=True, align="center")

@@ -9,9 +9,9 @@ is resolved through the hierarchy and must be automatic or black.
 from __future__ import annotations
 
 from tasks.report.conformance.layout import Layout
-from tasks.report.conformance.model import Finding
 from tasks.report.conformance.styles import w
 from tasks.report.conformance.text import runs, text_runs
+from tasks.report.errors import Finding
 
 FONT = "Times New Roman"
 SLOTS = ("ascii", "hAnsi", "cs", "eastAsia")

@@ -14,10 +14,11 @@ import re
 from tasks.report.conformance.dates import read_place_date
 from tasks.report.conformance.geometry import text_lines
 from tasks.report.conformance.layout import Layout
-from tasks.report.conformance.model import Finding, cm
+from tasks.report.conformance.model import cm
 from tasks.report.conformance.spec import Spec, check_paragraph, effective_text
 from tasks.report.conformance.styles import w
 from tasks.report.conformance.text import paragraph_text, squeeze
+from tasks.report.errors import Finding
 
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO_TEXT = "Độc lập - Tự do - Hạnh phúc"

@@ -1,42 +1,15 @@
-"""The values the conformance checker takes and hands back: ``Expected``, ``Finding``, the error."""
+"""The values the conformance checker takes and hands back: ``Expected`` and the error (its
+findings are ``tasks.report.errors.Finding``)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 
 from tasks.report.errors import ReportError
 
 TWIPS_PER_CM = 1440 / 2.54
 EMU_PER_TWIP = 635
-ERROR, WARNING = "error", "warning"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One deviation from Decree 30/2020/NĐ-CP, Appendix I (the rules: docs/format-rules.md).
-
-    ``code`` names the rule (stable, for scripts and tests), ``message`` says in Vietnamese
-    what is wrong and what the decree wants, ``element`` names the part concerned
-    (``"header.motto"``, ``"body.paragraph[12]"``, ``"signature.recipients[2]"``) and
-    ``location`` says where a person finds it in the document. ``severity`` is ``"error"``
-    for what must be fixed before the report is issued (the format of the decree, a date or
-    title that contradicts the period) and ``"warning"`` for what a draft may still lack (a
-    highlighted placeholder, the signer's name).
-    """
-
-    code: str
-    message: str
-    element: str
-    location: str
-    severity: str = ERROR
-
-    @property
-    def is_error(self) -> bool:
-        return self.severity == ERROR
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass(frozen=True)

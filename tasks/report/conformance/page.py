@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from tasks.report.conformance.layout import Layout, Section
-from tasks.report.conformance.model import Finding, mm
+from tasks.report.conformance.model import mm
 from tasks.report.conformance.styles import w
+from tasks.report.errors import Finding
 
 A4 = (11906, 16838)  # twips, portrait
 SIZE_TOLERANCE = 20  # twips

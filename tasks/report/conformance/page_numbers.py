@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from tasks.report.conformance.layout import Layout
-from tasks.report.conformance.model import Finding
 from tasks.report.conformance.spec import Spec, check_paragraph
 from tasks.report.conformance.styles import is_on, w
 from tasks.report.conformance.text import paragraph_text, squeeze
+from tasks.report.errors import Finding
 
 _PAGE = re.compile(r"^\s*PAGE\b")
 NUMBER = Spec("Số trang", sizes=(13, 14), align="center")

@@ -30,8 +30,8 @@ from datetime import date
 
 from tasks.report.conformance.dates import WrittenDate, read_place_date
 from tasks.report.conformance.layout import Layout
-from tasks.report.conformance.model import Finding
 from tasks.report.conformance.text import paragraph_text, squeeze
+from tasks.report.errors import Finding
 
 CAMPAIGN_WORDS = re.compile(r"tháng hành động", re.IGNORECASE)
 # The longest window an action month's report covers, in days (a month and its margins).

@@ -10,9 +10,9 @@ the whole body (tables and appendix included).
 from __future__ import annotations
 
 from tasks.report.conformance.layout import Layout
-from tasks.report.conformance.model import WARNING, Finding
 from tasks.report.conformance.styles import w
 from tasks.report.conformance.text import excerpt, run_text, text_runs
+from tasks.report.errors import WARNING, Finding
 
 _NO_COLOUR = {"", "none", "auto", "ffffff", "white"}
 

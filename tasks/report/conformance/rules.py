@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from tasks.report.conformance.geometry import line_width, text_lines
 from tasks.report.conformance.layout import Layout
-from tasks.report.conformance.model import EMU_PER_TWIP, Finding, cm
+from tasks.report.conformance.model import EMU_PER_TWIP, cm
 from tasks.report.conformance.styles import w
 from tasks.report.conformance.text import is_typed_rule, paragraph_text, runs, squeeze
+from tasks.report.errors import Finding
 
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"

@@ -11,10 +11,10 @@ name (only the room for signature and seal) is a draft awaiting the signer: a wa
 from __future__ import annotations
 
 from tasks.report.conformance.layout import Layout
-from tasks.report.conformance.model import WARNING, Finding
 from tasks.report.conformance.spec import Spec, check_paragraph
 from tasks.report.conformance.styles import w
 from tasks.report.conformance.text import paragraph_text, squeeze
+from tasks.report.errors import WARNING, Finding
 
 HEADING = Spec("«Nơi nhận:»", (12, 12), bold=True, italic=True)
 RECIPIENT = Spec("Tên nơi nhận", (11, 11), bold=False, italic=False)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tasks.report.conformance.layout import Layout
-from tasks.report.conformance.model import Finding, pt
+from tasks.report.conformance.model import pt
 from tasks.report.conformance.styles import StyleSheet
 from tasks.report.conformance.text import is_upper, paragraph_text, run_text, runs, text_runs
+from tasks.report.errors import Finding
 
 _ALIGN_NAMES = {"center": "căn giữa", "both": "căn đều hai bên", "left": "căn trái"}
 
