@@ -43,6 +43,9 @@ class StyleSheet:
         # only read while a document is checked.
         self._chains: dict[str | None, tuple] = {}
         self._props: dict[tuple[str | None, str], tuple] = {}
+        # The paragraph and table style sources of each paragraph's runs, by paragraph
+        # element: the document too is only read while it is checked.
+        self._paragraph_rpr: dict = {}
         self.by_id = {s.get(w("styleId")): s for s in styles_root.iter(w("style"))}
         self.defaults = {}
         for style in self.by_id.values():
@@ -107,13 +110,22 @@ class StyleSheet:
     def run_chains(self, r, p) -> list:
         """The ``w:rPr`` sources of a run: [direct], character, paragraph, table, defaults."""
         rstyle = _find_path(r, "rPr", "rStyle")
+        paragraph, table = self._paragraph_sources(p)
         return [
             [n for n in (r.find(w("rPr")),) if n is not None],
             self._style_props(rstyle.get(w("val")) if rstyle is not None else None, "rPr"),
-            self._style_props(self.paragraph_style_id(p), "rPr"),
-            self._style_props(self.table_style_id(p), "rPr"),
+            paragraph,
+            table,
             [n for n in (self.default_rpr,) if n is not None],
         ]
+
+    def _paragraph_sources(self, p) -> tuple[tuple, tuple]:
+        try:
+            return self._paragraph_rpr[p]
+        except KeyError:
+            sources = (self._style_props(self.paragraph_style_id(p), "rPr"),
+                       self._style_props(self.table_style_id(p), "rPr"))
+            return self._paragraph_rpr.setdefault(p, sources)
 
     # ------------------------------------------------------------------ paragraph values
 
