@@ -16,6 +16,7 @@ from datetime import timedelta
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 
+from tasks import stage_clock
 from tasks.celery_app import COMPILE_TASK, RECONCILE_TASK, RETENTION_TASK, TRY_KIND_TASK
 from tasks.faults import fault_point
 from tasks.periodic import run_pass
@@ -131,6 +132,7 @@ def time_limit_error(seconds: int) -> list[dict]:
 
 
 def _compile(runtime: Runtime, claim: Claim, lost: threading.Event) -> RunOutcome:
+    stage_clock.enter("load")
     job = runtime.jobs.get(claim.job_id)
     lease = runtime.settings.lease_seconds
 
@@ -140,6 +142,7 @@ def _compile(runtime: Runtime, claim: Claim, lost: threading.Event) -> RunOutcom
         # A report takes milliseconds: record a stage only once the job has run long enough
         # for someone to be watching, so quick jobs pay no commit per stage. A job cancelled
         # meanwhile stops here, at its next stage.
+        stage_clock.enter(stage)
         now = time.monotonic()
         if lost.is_set():
             raise JobLost(claim.job_id)
@@ -175,6 +178,7 @@ def _compile(runtime: Runtime, claim: Claim, lost: threading.Event) -> RunOutcom
                 "sha256": stored.sha256}
     # What the Decree 30 checker found in the document joins the data's warnings.
     warnings = [p.as_dict() for p in compiled.warnings] + compiled.findings
+    stage_clock.enter("commit")
     if runtime.jobs.succeed(claim, document, warnings):
         return RunOutcome.SUCCEEDED
     if runtime.jobs.get(job.id).status == JobStatus.CANCELLED:
@@ -219,9 +223,12 @@ def compile_report_task(self, job_id: str) -> RunOutcome:
     """Celery entry point: only the job id crosses the broker."""
     runtime: Runtime = self.app.reportgen
     fault_point("received", 0, job_id)
+    stage_clock.begin("claim")
     outcome, wait = run_job(runtime, job_id)
+    stage_clock.enter("after")
     if outcome.ended is not None:
         job_ended(runtime, self.app, job_id, outcome.ended)
+    stage_clock.finish(job_id, outcome.value)
     if outcome is RunOutcome.HELD:
         # Another attempt holds the job; look again once its lease could have run out.
         raise self.retry(countdown=wait + 1)

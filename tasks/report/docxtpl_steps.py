@@ -35,8 +35,12 @@ The speed-ups, and why each is exact:
    fix when ``table_grid.grid_may_change`` says so, its ``docPr`` renumbering whenever the
    body holds a ``docPr``. Otherwise both fixes return their input, and serialising the
    parsed body gives the same XML (canonically; see above).
-3. ``resolve_listing`` (values' ``\\n``, ``\\t`` as Word breaks and tabs) runs only when the
-   output holds one of the characters it converts; otherwise it returns its input.
+3. ``resolve_listing`` (values' ``\\n``, ``\\t`` as Word breaks and tabs) runs only on the
+   paragraphs that hold one of the characters it converts. It works paragraph by paragraph
+   (its outer expression, ``_LISTING_PARAGRAPH``, matches each ``<w:p>`` … ``</w:p>`` alone)
+   and returns a paragraph without those characters unchanged, so running it on each such
+   paragraph alone gives the same XML; a value with a line break no longer sends the whole
+   body (every row of a large appendix) through its three nested expressions.
 4. Joining paragraph lines is a plain replace of ``"\\n<w:p"`` instead of docxtpl's regular
    expression: autoescaped values cannot hold ``<``, and the prepared XML has no other
    line breaks, so both remove exactly the line breaks ``prepare`` added.
@@ -58,6 +62,8 @@ _PARAGRAPH = re.compile(r"<w:p([ >])")
 _TAG_INSIDE = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})")
 _BRACES = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))
 _LISTING_CHARS = "\n\t\f\a"
+# docxtpl's resolve_listing's own paragraph expression.
+_LISTING_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
 
 
 def helper() -> DocxTemplate:
@@ -90,7 +96,15 @@ def finish(xml: str) -> str:
     joined, and "\\n", "\\t" in values turned into Word breaks and tabs."""
     xml = xml.replace("\n<w:p", "<w:p")
     if any(ch in xml for ch in _LISTING_CHARS):
-        xml = helper().resolve_listing(xml)
+        docx = helper()
+
+        def paragraph(m: re.Match) -> str:
+            text = m.group(0)
+            if any(ch in text for ch in _LISTING_CHARS):
+                return docx.resolve_listing(text)
+            return text
+
+        xml = _LISTING_PARAGRAPH.sub(paragraph, xml)
     return xml
 
 

@@ -17,11 +17,16 @@ from docx.oxml.ns import qn
 
 _OFF = {"0", "false", "off", "none"}
 _TOGGLES = {"b", "i", "caps"}
+_CLARK: dict[str, str] = {}
 
 
 def w(tag: str) -> str:
     """The Clark name of a WordprocessingML tag: "p" → "{…/main}p"."""
-    return qn(f"w:{tag}")
+    # Remembered: a check asks for a few dozen tags some hundred thousand times.
+    try:
+        return _CLARK[tag]
+    except KeyError:
+        return _CLARK.setdefault(tag, qn(f"w:{tag}"))
 
 
 def is_on(element) -> bool:
@@ -34,6 +39,13 @@ class StyleSheet:
 
     def __init__(self, styles_root) -> None:
         self.root = styles_root
+        # Style chains and their property elements, remembered per style: the styles part is
+        # only read while a document is checked.
+        self._chains: dict[str | None, tuple] = {}
+        self._props: dict[tuple[str | None, str], tuple] = {}
+        # The paragraph and table style sources of each paragraph's runs, by paragraph
+        # element: the document too is only read while it is checked.
+        self._paragraph_rpr: dict = {}
         self.by_id = {s.get(w("styleId")): s for s in styles_root.iter(w("style"))}
         self.defaults = {}
         for style in self.by_id.values():
@@ -49,8 +61,14 @@ class StyleSheet:
         node = style.find(w("name")) if style is not None else None
         return node.get(w("val")) if node is not None else style_id
 
-    def chain(self, style_id: str | None) -> list:
-        """The style and its ``basedOn`` ancestors, nearest first; [] for an unknown id."""
+    def chain(self, style_id: str | None) -> tuple:
+        """The style and its ``basedOn`` ancestors, nearest first; () for an unknown id."""
+        try:
+            return self._chains[style_id]
+        except KeyError:
+            return self._chains.setdefault(style_id, tuple(self._chain(style_id)))
+
+    def _chain(self, style_id: str | None) -> list:
         found, seen = [], set()
         while style_id and style_id in self.by_id and style_id not in seen:
             seen.add(style_id)
@@ -75,8 +93,12 @@ class StyleSheet:
         node = _find_path(table, "tblPr", "tblStyle")
         return node.get(w("val")) if node is not None else self.defaults.get("table")
 
-    def _style_props(self, style_id, prop: str) -> list:
-        return [n for n in (s.find(w(prop)) for s in self.chain(style_id)) if n is not None]
+    def _style_props(self, style_id, prop: str) -> tuple:
+        key = (style_id, prop)
+        if key not in self._props:
+            self._props[key] = tuple(n for n in (s.find(w(prop)) for s in self.chain(style_id))
+                                     if n is not None)
+        return self._props[key]
 
     def paragraph_levels(self, p) -> list:
         """The ``w:pPr`` elements that can set a property of ``p``, most specific first."""
@@ -85,16 +107,25 @@ class StyleSheet:
         levels += self._style_props(self.table_style_id(p), "pPr")
         return levels + [n for n in (self.default_ppr,) if n is not None]
 
-    def run_chains(self, r, p) -> list[list]:
+    def run_chains(self, r, p) -> list:
         """The ``w:rPr`` sources of a run: [direct], character, paragraph, table, defaults."""
         rstyle = _find_path(r, "rPr", "rStyle")
+        paragraph, table = self._paragraph_sources(p)
         return [
             [n for n in (r.find(w("rPr")),) if n is not None],
             self._style_props(rstyle.get(w("val")) if rstyle is not None else None, "rPr"),
-            self._style_props(self.paragraph_style_id(p), "rPr"),
-            self._style_props(self.table_style_id(p), "rPr"),
+            paragraph,
+            table,
             [n for n in (self.default_rpr,) if n is not None],
         ]
+
+    def _paragraph_sources(self, p) -> tuple[tuple, tuple]:
+        try:
+            return self._paragraph_rpr[p]
+        except KeyError:
+            sources = (self._style_props(self.paragraph_style_id(p), "rPr"),
+                       self._style_props(self.table_style_id(p), "rPr"))
+            return self._paragraph_rpr.setdefault(p, sources)
 
     # ------------------------------------------------------------------ paragraph values
 
