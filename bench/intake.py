@@ -66,7 +66,7 @@ def _child(path: str, repeats: int = 1) -> None:
     sys.path.insert(0, str(REPO_ROOT))
     from tasks.report.intake import validate_upload
     from tasks.report.kinds import Catalog
-    from tasks.report.pipeline import ReportRequest
+    from tasks.report.request import ReportRequest
 
     catalog = Catalog(REPO_ROOT / "doc_templates")
     request = ReportRequest("gender-equality-month", "hoa-binh", "2023")

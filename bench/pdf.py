@@ -14,7 +14,8 @@ from bench.stats import repeat, summary
 from tasks.pdf.office import OfficeConverter, find_office
 from tasks.report.context import ReportOptions
 from tasks.report.kinds import Catalog
-from tasks.report.pipeline import ReportRequest, compile_report
+from tasks.report.pipeline import compile_report
+from tasks.report.request import ReportRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "doc_templates" / "gender-equality-month" / "sample.xlsx"

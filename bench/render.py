@@ -24,9 +24,11 @@ from bench.stats import repeat
 from tasks.report.conformance import Expected, check_document
 from tasks.report.context import ReportOptions
 from tasks.report.errors import CatalogError
+from tasks.report.intake import examine
 from tasks.report.kinds import Catalog
-from tasks.report.pipeline import ReportRequest, build_context, examine, resolve
+from tasks.report.pipeline import build_context
 from tasks.report.render import render_docx, sanitize
+from tasks.report.request import ReportRequest, resolve
 from tasks.report.template_env import make_environment
 
 ROOT = Path(__file__).resolve().parent.parent

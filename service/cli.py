@@ -217,7 +217,8 @@ def render(template, province, period, data, report_number, report_date, signer_
     from tasks.report.context import ReportOptions
     from tasks.report.errors import DataError, ReportError
     from tasks.report.kinds import Catalog
-    from tasks.report.pipeline import ReportRequest, compile_report
+    from tasks.report.pipeline import compile_report
+    from tasks.report.request import ReportRequest
 
     settings = load_settings()
     fields = _job_fields(template, province, period, report_number, report_date, signer_name,
@@ -253,7 +254,7 @@ def validate(template, province, period, data, as_json) -> None:
     from tasks.report.errors import ReportError
     from tasks.report.intake import validate_upload
     from tasks.report.kinds import Catalog
-    from tasks.report.pipeline import ReportRequest
+    from tasks.report.request import ReportRequest
 
     settings = load_settings()
     request = ReportRequest(template, province or settings.default_province, period)
@@ -284,7 +285,7 @@ def workbook(template, province, period, output) -> None:
     from tasks.report.errors import ReportError
     from tasks.report.input_workbook import make_input_workbook
     from tasks.report.kinds import Catalog
-    from tasks.report.pipeline import ReportRequest, resolve
+    from tasks.report.request import ReportRequest, resolve
 
     settings = load_settings()
     try:

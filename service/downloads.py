@@ -16,7 +16,7 @@ from service.periods import default_period, request_error
 from service.runtime import runtime
 from tasks.report.errors import ReportError
 from tasks.report.input_workbook import make_input_workbook
-from tasks.report.pipeline import ReportRequest, resolve
+from tasks.report.request import ReportRequest, resolve
 from tasks.store import StoreError
 from tasks.store.records import JobStatus
 

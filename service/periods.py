@@ -13,7 +13,7 @@ from service.errors import ApiError
 from tasks.report.clock import today_in_vietnam
 from tasks.report.errors import ReportError
 from tasks.report.kinds import Catalog
-from tasks.report.pipeline import recent_periods
+from tasks.report.request import recent_periods
 
 # Codes of the errors that are about the period asked for (the kind and province exist).
 PERIOD_ERRORS = frozenset({"invalid_period", "unknown_campaign_year", "province_not_in_force",

@@ -29,7 +29,7 @@ from tasks.faults import fault_point
 from tasks.report.context import ReportOptions
 from tasks.report.errors import ReportError
 from tasks.report.intake import ValidationResult, validate_upload
-from tasks.report.pipeline import ReportRequest, resolve
+from tasks.report.request import ReportRequest, resolve
 from tasks.report.workbook import IntakeError, detect_type
 from tasks.runtime import Runtime
 from tasks.store import StoreError

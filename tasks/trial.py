@@ -17,7 +17,8 @@ from tasks.report.context import ReportOptions
 from tasks.report.errors import CatalogError, ReportError
 from tasks.report.kind_problems import KindProblem
 from tasks.report.kinds import Catalog, ReportKind
-from tasks.report.pipeline import ReportRequest, compile_report, resolve
+from tasks.report.pipeline import compile_report
+from tasks.report.request import ReportRequest, resolve
 from tasks.report.template_lint import lint_template
 from tasks.runtime import Runtime
 from tasks.store import StoreError

@@ -48,6 +48,37 @@ def test_layers_do_not_import_what_they_must_not(folder, forbidden):
     assert broken == []
 
 
+# Inside the pipeline the flow reads one way: request (what was asked) → intake (the upload
+# read, validated, computed) → pipeline (rendered and checked). No step imports a later one.
+STEPS = ["request", "intake", "pipeline"]
+
+
+@pytest.mark.parametrize("step", STEPS[:-1])
+def test_pipeline_steps_import_only_earlier_steps(step):
+    later = {f"tasks.report.{s}" for s in STEPS[STEPS.index(step) + 1:]}
+    imported = set(imports_of(REPO_ROOT / "tasks" / "report" / f"{step}.py"))
+    assert imported & later == set()
+    if step != "request":
+        assert f"tasks.report.{STEPS[STEPS.index(step) - 1]}" in imported
+
+
+def test_no_generic_module_names_a_shipped_kind():
+    """Kinds are data: no module of the service holds a kind's slug as code (the default
+    kind of the form is a setting, and click help texts are examples)."""
+    slugs = [p.parent.name for p in (REPO_ROOT / "doc_templates").glob("*/kind.toml")]
+    assert slugs
+    found = []
+    for folder in ("tasks", "service"):
+        for path in modules(folder):
+            text = path.read_text(encoding="utf-8")
+            for slug in slugs:
+                for line in text.splitlines():
+                    if slug in line and "help=" not in line and "e.g." not in line \
+                            and "default_kind" not in line:
+                        found.append(f"{path.relative_to(REPO_ROOT)}: {line.strip()}")
+    assert found == []
+
+
 def test_the_rule_check_sees_imports():
     # Guard against a checker that passes because it reads nothing.
     assert "tasks.report.errors" in imports_of(REPO_ROOT / "tasks" / "report" / "pipeline.py")

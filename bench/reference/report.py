@@ -23,7 +23,7 @@ from docxtpl import DocxTemplate
 from tasks.report.context import ReportOptions, common_context
 from tasks.report.formatting import FILTERS
 from tasks.report.kinds import Catalog
-from tasks.report.pipeline import ReportRequest, resolve
+from tasks.report.request import ReportRequest, resolve
 
 ROOT = Path(__file__).resolve().parents[2]
 KIND = "gender-equality-month"

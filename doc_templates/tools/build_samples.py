@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from tasks.report.input_workbook import make_input_workbook  # noqa: E402
 from tasks.report.kinds import Catalog  # noqa: E402
-from tasks.report.pipeline import ReportRequest, resolve  # noqa: E402
+from tasks.report.request import ReportRequest, resolve  # noqa: E402
 
 M = 1_000_000
 

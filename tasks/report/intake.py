@@ -1,20 +1,73 @@
-"""Validation before submitting: read, validate and compute an upload, without rendering.
+"""Intake: read, validate and compute an upload, without rendering.
 
-``validate_upload`` runs the same reading, validation and computation as ``compile_report`` and
-returns every problem at once with a summary of what was understood (for any kind: the
-figures it declares, as numbers), so the officer can fix the workbook before a job is queued.
+``examine`` is the one path from the uploaded bytes to checked figures: the job runs it
+before rendering, and ``validate_upload`` runs it before submitting and returns every problem
+at once with a summary of what was understood (for any kind: the figures it declares, as
+numbers), so the officer can fix the workbook before a job is queued.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from tasks.report.context import dated_inside
 from tasks.report.errors import Problem
+from tasks.report.figures import compute_figures, coverage
 from tasks.report.kinds import Catalog
-from tasks.report.pipeline import Examined, ReportRequest, ResolvedRequest, examine, resolve
-from tasks.report.sheets import IntakeError
+from tasks.report.request import ReportRequest, ResolvedRequest, resolve
+from tasks.report.sheets import IntakeError, Workbook
+from tasks.report.validate import Dataset, Validator
+from tasks.report.workbook import read_workbook
+
+# Called with a stage name and a percentage as the work goes on.
+Progress = Callable[[str, int], None]
+
+
+def no_progress(_stage: str, _progress: int) -> None:
+    pass
+
+
+@dataclass
+class Examined:
+    """What ``examine`` found: the workbook, the dataset, the figures and every problem."""
+
+    book: Workbook
+    dataset: Dataset
+    figures: dict
+    coverage: dict | None
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def examine(resolved: ResolvedRequest, data: bytes, progress: Progress = no_progress) -> Examined:
+    """Read, validate and compute the figures of ``data``.
+
+    The same steps serve validation before submitting and the job itself. Raises
+    ``IntakeError`` when the file is refused or cannot be read at all.
+    """
+    book = read_workbook(data)
+    progress("validating", 30)
+    dataset = Validator(resolved.kind, resolved.province, resolved.period).run(book)
+    progress("aggregating", 50)
+    problems = list(dataset.problems)
+    # Computed even when the data has errors: the validation summary shows what was read.
+    figures, found = compute_figures(resolved.kind, dataset, resolved.province)
+    if not any(p.code == "no_data" for p in problems):
+        problems += found  # an empty file gets one error, not a warning per missing section
+    if dated_inside(resolved.period, resolved.options.report_date):
+        day = resolved.options.report_date
+        problems.append(Problem(
+            "report_inside_period", f"Báo cáo ký ngày {day:%d/%m/%Y}, trước khi kỳ số liệu kết "
+            f"thúc ({resolved.period.end:%d/%m/%Y}): văn bản ghi số liệu tính đến ngày "
+            f"{day:%d/%m/%Y}.", None, None, "warning"))
+    cover = coverage(resolved.kind, dataset, resolved.province)
+    return Examined(book, dataset, figures, cover, problems)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ people's committee and reporting level between two dates), the issuing agencies 
 work (a department, its symbol, ministry, recipients and signer between two dates: gender
 equality moved from the Sở Lao động - Thương binh và Xã hội to the Sở Nội vụ in 2025) and a
 unit registry (codes, names, unit types, display order, aliases, validity). Everything is
-resolved at one date, the report's issue date (see ``pipeline.resolve``).
+resolved at one date, the report's issue date (see ``request.resolve``).
 A profile whose area passed to another (``successor``) is that one's predecessor: its units
 are the former units of the successor's area, named when a workbook still uses them.
 """

@@ -23,7 +23,8 @@ from tasks.pdf.office import OfficeConverter, find_office
 from tasks.pdf.preview import render_pages
 from tasks.report.context import ReportOptions
 from tasks.report.kinds import Catalog
-from tasks.report.pipeline import ReportRequest, compile_report
+from tasks.report.pipeline import compile_report
+from tasks.report.request import ReportRequest
 from tasks.settings import REPO_ROOT
 from tests.conftest import SAMPLE
 

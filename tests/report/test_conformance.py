@@ -33,7 +33,8 @@ from tasks.report.context import ReportOptions
 from tasks.report.input_workbook import make_input_workbook
 from tasks.report.kinds import Catalog
 from tasks.report.period import parse_period
-from tasks.report.pipeline import ReportRequest, compile_report, resolve
+from tasks.report.pipeline import compile_report
+from tasks.report.request import ReportRequest, resolve
 from tasks.settings import REPO_ROOT
 from tests.conftest import SAMPLE
 

@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 from tasks.report.context import ReportOptions
 from tasks.report.intake import validate_upload
 from tasks.report.kinds import Catalog
-from tasks.report.pipeline import ReportRequest, compile_report
+from tasks.report.pipeline import compile_report
+from tasks.report.request import ReportRequest
 from tasks.settings import REPO_ROOT
 from tests.conftest import SAMPLE, docx_text
 from tests.report.intake_files import LOG_HEADER, UNITS, xlsx

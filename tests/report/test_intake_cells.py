@@ -19,7 +19,8 @@ from tasks.report.context import ReportOptions
 from tasks.report.errors import DataError
 from tasks.report.intake import validate_upload
 from tasks.report.kinds import Catalog
-from tasks.report.pipeline import ReportRequest, compile_report
+from tasks.report.pipeline import compile_report
+from tasks.report.request import ReportRequest
 from tasks.report.sheets import MAX_ROWS
 from tasks.report.workbook import IntakeError, read_workbook
 from tasks.settings import REPO_ROOT

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from tasks.report.input_workbook import LISTS, make_input_workbook
 from tasks.report.intake import validate_upload
 from tasks.report.kinds import Catalog
-from tasks.report.pipeline import ReportRequest, resolve
+from tasks.report.request import ReportRequest, resolve
 from tasks.settings import REPO_ROOT
 
 REQUEST = ReportRequest("gender-equality-month", "hoa-binh", "2023")

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 
 from tasks.report.intake import validate_upload
 from tasks.report.kinds import Catalog
-from tasks.report.pipeline import ReportRequest
+from tasks.report.request import ReportRequest
 from tasks.report.workbook import read_workbook
 from tasks.settings import REPO_ROOT
 from tests.report.intake_files import (

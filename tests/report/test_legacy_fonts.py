@@ -10,7 +10,8 @@ from tasks.report.context import ReportOptions
 from tasks.report.intake import validate_upload
 from tasks.report.kinds import Catalog
 from tasks.report.legacy_fonts import legacy_encoding
-from tasks.report.pipeline import ReportRequest, compile_report
+from tasks.report.pipeline import compile_report
+from tasks.report.request import ReportRequest
 from tasks.settings import REPO_ROOT
 from tests.conftest import docx_text
 from tests.report.intake_files import UNITS, xlsx

@@ -17,7 +17,8 @@ import pytest
 
 from tasks.report.context import ReportOptions
 from tasks.report.kinds import Catalog
-from tasks.report.pipeline import ReportRequest, compile_report
+from tasks.report.pipeline import compile_report
+from tasks.report.request import ReportRequest
 from tasks.settings import REPO_ROOT
 from tests.conftest import SAMPLE
 

@@ -25,9 +25,11 @@ from lxml import etree
 from tasks.report import ooxml, template_budget
 from tasks.report.context import ReportOptions
 from tasks.report.errors import TemplateError
+from tasks.report.intake import examine
 from tasks.report.kinds import Catalog
-from tasks.report.pipeline import ReportRequest, build_context, examine, resolve
+from tasks.report.pipeline import build_context
 from tasks.report.render import make_environment, render_docx, sanitize
+from tasks.report.request import ReportRequest, resolve
 from tasks.report.template_engine import compile_template, load_template
 from tasks.settings import REPO_ROOT
 from tests.conftest import docx_text

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from service.cli import main
 from tasks.report.formatting import num
 from tasks.report.kinds import Catalog, ReportKind
-from tasks.report.pipeline import ReportRequest, resolve
+from tasks.report.request import ReportRequest, resolve
 from tasks.settings import REPO_ROOT
 from tests.conftest import docx_text
 

@@ -16,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 
 from service import create_app
-from tasks.report.pipeline import ReportRequest, resolve
+from tasks.report.request import ReportRequest, resolve
 from tests.conftest import SAMPLE
 from tests.service.conftest import job_row, new_client, sign_in
 
