@@ -60,9 +60,12 @@ def web_command(settings: Settings, workers: int = 2, connections: int = 1000) -
     gevent workers: a connection is a greenlet, not a thread, so clients that send slowly or
     wait on ``?wait=`` cost a little memory each instead of a share of a fixed thread pool;
     ``connections`` bounds them per worker process. Headers must arrive within
-    ``HEADER_SECONDS``; a body within its deadline (``service.body_deadline``).
+    ``HEADER_SECONDS``; a body within its deadline (``service.body_deadline``). gunicorn's
+    control socket is off: nothing here uses it, and its default path (``~/.gunicorn``) would
+    be shared by every instance of one user.
     """
     return [sys.executable, "-m", "gunicorn", "--bind", f"{settings.host}:{settings.port}",
+            "--no-control-socket",
             "--workers", str(workers), "--worker-class", "gevent",
             "--worker-connections", str(connections), "--keep-alive", str(HEADER_SECONDS),
             "--access-logfile", "-",
@@ -103,7 +106,11 @@ class Supervisor:
             env["REDIS_URL"] = self.redis.url
         for name, command in (("worker", worker_command(self.settings)),
                               ("web", web_command(self.settings))):
-            self.children.append((name, subprocess.Popen(command, env=env,
+            # Each child in its own process group: a Ctrl-C in the terminal reaches only
+            # this process, which stops the children in order (a warm shutdown each) instead
+            # of every process receiving SIGINT at once. The kernel still ends them if this
+            # process dies (``die_with_parent``).
+            self.children.append((name, subprocess.Popen(command, env=env, process_group=0,
                                                          preexec_fn=die_with_parent)))
 
     def wait(self) -> int:

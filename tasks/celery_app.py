@@ -11,7 +11,7 @@ event loop: see ``tasks.worker_steps``.
 from __future__ import annotations
 
 from celery import Celery, current_app
-from celery.signals import worker_init, worker_process_init
+from celery.signals import worker_init, worker_process_init, worker_process_shutdown
 
 from tasks.limits import limit_memory
 from tasks.retention import RETENTION_EVERY
@@ -128,3 +128,12 @@ def _reset_after_fork(**_kwargs) -> None:
         runtime.after_fork()
         # The pool child is where jobs read workbooks and render templates: cap its memory.
         limit_memory(runtime.settings.worker_memory_mb)
+
+
+@worker_process_shutdown.connect
+def _close_converter(**_kwargs) -> None:
+    # A pool process ends without running atexit handlers: stop its LibreOffice, if it
+    # started one, and delete the converter's profile folder here.
+    runtime = getattr(current_app, "reportgen", None)
+    if runtime is not None and "converter" in vars(runtime):
+        runtime.converter.close()

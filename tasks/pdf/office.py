@@ -171,13 +171,22 @@ class OfficeConverter:
                    "--user-installation", str(self.folder / "profile"),
                    "--conversion-timeout", str(int(self.timeout))]
         with (self.folder / "unoserver.log").open("ab") as out:
+            # HOME and TMPDIR in the private folder too: what LibreOffice keeps there (dconf,
+            # caches, its lu*.tmp files) goes with the folder, not into the account's home
+            # or the machine's /tmp.
             self.process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
                                             stdin=subprocess.DEVNULL,
+                                            env=self._environment(),
                                             preexec_fn=_die_with_parent)
         self.conversions = 0
         self.ready = False
         self.starts += 1
         log.info("started LibreOffice listener (unoserver pid %d)", self.process.pid)
+
+    def _environment(self) -> dict[str, str]:
+        temporary = self.folder / "tmp"
+        temporary.mkdir(exist_ok=True)
+        return dict(os.environ, HOME=str(self.folder), TMPDIR=str(temporary))
 
     @property
     def running(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -115,7 +116,10 @@ def test_run_starts_everything_and_ctrl_c_stops_everything(tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
     env.update(PORT=str(port), REPORTGEN_DATA_DIR=str(tmp_path / "var"),
-               REPORTGEN_WORKER_CONCURRENCY="1")
+               REPORTGEN_WORKER_CONCURRENCY="1", HOME=str(tmp_path / "home"),
+               TMPDIR=str(tmp_path / "tmp"))
+    (tmp_path / "home").mkdir()
+    (tmp_path / "tmp").mkdir()
     process = subprocess.Popen([REPORTGEN, "run"], env=env, cwd=tmp_path,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                start_new_session=True)
@@ -132,6 +136,9 @@ def test_run_starts_everything_and_ctrl_c_stops_everything(tmp_path):
             time.sleep(0.2)
         assert job["status"] == "succeeded", job
         assert requests.get(url + job["document"]["url"], timeout=5).status_code == 200
+        if shutil.which("soffice"):  # the worker's warm LibreOffice starts, and must go too
+            pdf = requests.get(url + job["document"]["url"] + "?format=pdf&wait=60", timeout=90)
+            assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF"), pdf.text[:300]
         assert (tmp_path / "var" / "redis" / "appendonly.aof").exists() or \
             (tmp_path / "var" / "redis" / "appendonlydir").exists()
     finally:
@@ -142,6 +149,11 @@ def test_run_starts_everything_and_ctrl_c_stops_everything(tmp_path):
     while _session_processes(process.pid) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert _session_processes(process.pid) == [], output[-3000:]
+    # A clean stop: no traceback, nothing left in the home or temporary folders.
+    assert "Traceback" not in output, output[-3000:]
+    # (an empty ~/.config may be made by a library; no file, no socket such as gunicorn's)
+    assert [p for p in (tmp_path / "home").rglob("*") if not p.is_dir()] == []
+    assert list((tmp_path / "tmp").iterdir()) == []
 
 
 def test_check_passes_a_generated_report_and_lists_deviations(tmp_path, monkeypatch):
