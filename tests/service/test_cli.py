@@ -75,7 +75,7 @@ def test_submit_wait_downloads_the_document(web_server, tmp_path):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     saved = Path(result.stdout.strip().splitlines()[-1])
-    assert saved.name == "Báo cáo Tháng hành động vì bình đẳng giới 2023 - Hòa Bình.docx"
+    assert saved.name == "Báo cáo Tháng hành động vì bình đẳng giới năm 2023 - Hòa Bình.docx"
     assert "56.805 nam, 62.783 nữ" in docx_text(saved.read_bytes())
     assert "100%" in result.stderr
 
