@@ -23,6 +23,9 @@ from service.job_commands import (
 )
 from tasks.settings import load_settings, private_files
 
+# The forms of period a kind accepts are its own (GET /api/v1/templates lists them).
+PERIOD_HELP = "Report period, e.g. 2023 or 2025-H1; the forms accepted depend on the kind."
+
 EXIT_FAILED, EXIT_USAGE, EXIT_UNREACHABLE = 1, 2, 3
 
 
@@ -127,10 +130,10 @@ def _job_options(f):
     for option in reversed([
         click.option("--template", required=True, help="Report kind slug (gender-equality-month)."),
         click.option("--province", default=None, help="Province slug (default from settings)."),
-        click.option("--period", required=True, help="2023, 2023-Q4, 2023-H2, 2023-11 or a range."),
+        click.option("--period", required=True, help=PERIOD_HELP),
         click.option("--data", "data", required=True,
                      type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                     help="The data workbook (.xlsx or .csv)."),
+                     help="The data workbook (.xlsx, .ods or .csv)."),
         click.option("--report-number", default=None, help="Report number (e.g. 5 → Số: 05/…)."),
         click.option("--report-date", type=click.DateTime(["%Y-%m-%d"]), default=None,
                      help="Report date, YYYY-MM-DD (default: left blank for the clerk)."),
@@ -242,7 +245,7 @@ def render(template, province, period, data, report_number, report_date, signer_
 @main.command()
 @click.option("--template", required=True, help="Report kind slug (gender-equality-month).")
 @click.option("--province", default=None, help="Province slug (default from settings).")
-@click.option("--period", required=True, help="2023, 2023-Q4, 2023-H2, 2023-11 or a range.")
+@click.option("--period", required=True, help=PERIOD_HELP)
 @click.option("--data", "data", required=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The data workbook (.xlsx, .ods or .csv).")

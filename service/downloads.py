@@ -7,6 +7,8 @@ client sent; names go out RFC 5987-encoded so Vietnamese survives.
 from __future__ import annotations
 
 import io
+import unicodedata
+from urllib.parse import quote
 
 from flask import Response, send_file
 
@@ -24,9 +26,19 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def ascii_filename(name: str) -> str:
+    """``name`` in plain ASCII for clients that ignore ``filename*``: "đ" and "Đ" become "d"
+    and "D" (Unicode does not decompose them), other letters lose their accents."""
+    decomposed = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
+    return decomposed.encode("ascii", "ignore").decode("ascii")
+
+
 def attachment(data: bytes, name: str, mimetype: str) -> Response:
     response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
                          download_name=name, max_age=0)
+    if not name.isascii():  # the RFC 5987 name as Flask writes it, with a better fallback
+        response.headers.set("Content-Disposition", "attachment", filename=ascii_filename(name),
+                             **{"filename*": f"UTF-8''{quote(name, safe='!#$&+-.^_`|~')}"})
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
@@ -62,7 +74,7 @@ def workbook_response(slug: str, province: str | None, period: str | None) -> Re
         status = 422 if e.code != "unknown_template" else 404
         raise request_error(rt.catalog, e, slug, province, status) from e
     data = make_input_workbook(resolved.kind, resolved.province, resolved.period)
-    name = (f"Số liệu {resolved.kind.short_title} {resolved.period.text} - "
+    name = (f"Số liệu {resolved.kind.short_title} {resolved.period.label} - "
             f"{resolved.province.name}.xlsx")
     return attachment(data, name, XLSX)
 

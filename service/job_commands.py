@@ -12,14 +12,33 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
 from service.client import ApiClient, ClientError
+from tasks.report.clock import VIETNAM
 
 EXIT_FAILED, EXIT_USAGE, EXIT_UNREACHABLE = 1, 2, 3
 FORMATS = ("docx", "pdf", "both")
+
+
+def vietnam_time(iso: str | None, sep: str = " ", timespec: str = "seconds") -> str | None:
+    """An ISO timestamp of the API (UTC) in Vietnam time, with its offset, as the pages show
+    it: "2026-11-30 22:12:24+07:00". A time without a zone is taken as UTC."""
+    if not iso:
+        return iso
+    moment = datetime.fromisoformat(iso)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(VIETNAM).isoformat(sep=sep, timespec=timespec)
+
+
+def in_vietnam_time(job: dict) -> dict:
+    """``job`` with its timestamps (``…_at``) in Vietnam time, for printing as JSON."""
+    return {k: vietnam_time(v, "T", "auto") if k.endswith("_at") and isinstance(v, str) else v
+            for k, v in job.items()}
 
 
 def print_problems(problems: list[dict], title: str) -> None:
@@ -75,7 +94,7 @@ def jobs() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the page as JSON.")
 def list_jobs(server, token, status, template, province, period, since, page,
               as_json) -> None:
-    """List jobs, newest first: id, created, status, kind, province, period."""
+    """List jobs, newest first: id, created (Vietnam time), status, kind, province, period."""
     filters = {k: v for k, v in (("status", status), ("template", template),
                                  ("province", province), ("period", period),
                                  ("since", since)) if v}
@@ -87,7 +106,7 @@ def list_jobs(server, token, status, template, province, period, since, page,
         click.echo(json.dumps(body, ensure_ascii=False, indent=2))
         return
     for job in body["jobs"]:
-        click.echo(f"{job['id']}  {job['created_at'][:19]}  {job['status']:<9}  "
+        click.echo(f"{job['id']}  {vietnam_time(job['created_at'])}  {job['status']:<9}  "
                    f"{job['template']}  {job['province']}  {job['period']}")
     click.echo(f"page {body['page']}/{body['pages']}, {body['total']} job(s)", err=True)
 
@@ -96,12 +115,13 @@ def list_jobs(server, token, status, template, province, period, since, page,
 @server_options
 @click.argument("job_id")
 def show(server, token, job_id) -> None:
-    """Print a job's state as JSON (exit 1 when it failed or was cancelled)."""
+    """Print a job's state as JSON, times in Vietnam time (exit 1 when it failed or was
+    cancelled)."""
     try:
         job = ApiClient(server, token=token).job(f"/api/v1/jobs/{job_id}")
     except ClientError as e:
         refused(e)
-    click.echo(json.dumps(job, ensure_ascii=False, indent=2))
+    click.echo(json.dumps(in_vietnam_time(job), ensure_ascii=False, indent=2))
     if job["status"] in ("failed", "cancelled"):
         sys.exit(EXIT_FAILED)
 

@@ -16,6 +16,7 @@ from celery import Celery
 
 from service.access import Principal
 from service.errors import ApiError
+from service.labels import STATUS_LABELS
 from service.submission import Owner, Upload, submit_job
 from tasks.runtime import Runtime
 from tasks.store import StoreError
@@ -32,20 +33,20 @@ def cancel_job(runtime: Runtime, celery: Celery, job: Job) -> Job:
     current = runtime.jobs.get(job.id)
     if current.status == JobStatus.CANCELLED:
         return current
-    raise ApiError(409, "job_finished", "Công việc đã kết thúc "
-                   f"({current.status}); không hủy được nữa.")
+    raise ApiError(409, "job_finished", "Yêu cầu lập báo cáo đã kết thúc "
+                   f"({STATUS_LABELS.get(current.status, current.status)}); không hủy được nữa.")
 
 
 def rerun_job(runtime: Runtime, celery: Celery, job: Job, principal: Principal) -> Job:
     """A new job from ``job``'s upload and fields; the same errors as a submission, and
     ``ApiError`` 410 ``upload_expired`` when retention deleted the upload."""
     if job.purged_at is not None:
-        raise ApiError(410, "upload_expired", "Tệp số liệu của công việc này đã bị xóa theo "
+        raise ApiError(410, "upload_expired", "Tệp số liệu của yêu cầu này đã bị xóa theo "
                        "thời hạn lưu trữ; hãy gửi lại tệp.")
     try:
         data = runtime.files.read(job.upload_key)
     except StoreError as e:
-        raise ApiError(410, "upload_gone", "Tệp số liệu của công việc này không còn trên "
+        raise ApiError(410, "upload_gone", "Tệp số liệu của yêu cầu này không còn trên "
                        "máy chủ; hãy gửi lại tệp.") from e
     fields = {"template": job.template, "province": job.province, "period": job.period,
               "callback_url": job.callback_url or "", **(job.options or {})}

@@ -13,6 +13,7 @@ from service.errors import ApiError
 from tasks.report.clock import today_in_vietnam
 from tasks.report.errors import ReportError
 from tasks.report.kinds import Catalog
+from tasks.report.period import parse_period
 from tasks.report.request import recent_periods
 
 # Codes of the errors that are about the period asked for (the kind and province exist).
@@ -35,12 +36,32 @@ def default_period(catalog: Catalog, slug: str, province: str) -> str:
     return next(iter(accepted_periods(catalog, slug, province)), "")
 
 
+def period_label(catalog: Catalog, slug: str, period: str) -> str:
+    """How a report names ``period`` of kind ``slug`` ("6 tháng đầu năm 2025" for
+    "2025-H1"); the text as typed when the kind or the period is not known (any more)."""
+    kind = catalog.kinds.get(slug)
+    if kind is None:
+        return period
+    try:
+        return parse_period(period, kind.forms, kind.campaign_windows()).label
+    except ReportError:
+        return period
+
+
 def period_choices(catalog: Catalog) -> dict[str, dict[str, dict]]:
     """For every kind and each province it offers: ``{"default": "2024", "accepted":
     ["2024", "2023"]}``, the data the form's script follows."""
     return {kind.slug: {province: {"accepted": periods, "default": next(iter(periods), "")}
                         for province in kind.provinces
                         for periods in [accepted_periods(catalog, kind.slug, province)]}
+            for kind in catalog.kinds.values()}
+
+
+def period_hints(catalog: Catalog) -> dict[str, dict[str, str]]:
+    """For every kind: ``{"hint": …, "placeholder": …}``, the forms of period it accepts in
+    words, with last year as the example (see ``ReportKind.period_hint``)."""
+    year = today_in_vietnam().year - 1
+    return {kind.slug: dict(zip(("hint", "placeholder"), kind.period_hint(year), strict=True))
             for kind in catalog.kinds.values()}
 
 

@@ -42,11 +42,11 @@ def _succeeded(job_id: str) -> Job:
     job = find_job(job_id)
     if job.purged_at is not None:
         raise ApiError(410, "document_expired",
-                       "Tệp của công việc này đã bị xóa theo thời hạn lưu trữ "
+                       "Tệp của yêu cầu này đã bị xóa theo thời hạn lưu trữ "
                        f"({runtime().settings.retention_days} ngày).")
     if job.status != JobStatus.SUCCEEDED or not job.document_key:
         raise ApiError(409, "document_not_ready",
-                       "Báo cáo chưa sẵn sàng: công việc chưa hoàn thành hoặc đã lỗi.")
+                       "Báo cáo chưa sẵn sàng: chưa lập xong hoặc không lập được.")
     return job
 
 

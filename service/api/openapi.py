@@ -80,8 +80,8 @@ JOB_FORM = {
     "properties": {
         "template": {"type": "string", "description": "Report kind slug."},
         "province": {"type": "string", "description": "Province slug (default: the site's)."},
-        "period": {"type": "string", "description": "2023, 2023-Q4, 2023-H2, 2023-11 or "
-                                                    "2023-11-15..2023-12-15."},
+        "period": {"type": "string", "description": "Report period, e.g. 2023 or 2025-H1; the "
+                   "forms a kind accepts are its periods.accepted in GET /api/v1/templates."},
         "data": {"type": "string", "contentMediaType": "application/octet-stream",
                  "description": "The data workbook (.xlsx, .ods or .csv)."},
         "report_number": {"type": "string"},

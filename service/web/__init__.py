@@ -27,8 +27,9 @@ from service.downloads import document_response, sample_response, workbook_respo
 from service.errors import ApiError
 from service.filters import active_filters, job_filter
 from service.job_lookup import find_job, find_job_waiting
+from service.labels import STAGE_LABELS, STATUS_LABELS
 from service.params import MAX_PAGE, query_int
-from service.periods import default_period, period_choices
+from service.periods import default_period, period_choices, period_hints, period_label
 from service.presenters import job_dict
 from service.renditions import pdf_response
 from service.runtime import celery_app, runtime
@@ -40,12 +41,6 @@ from tasks.store.records import Job
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                static_url_path="/assets")
 
-STATUS_LABELS = {"queued": "Đang chờ", "running": "Đang xử lý", "succeeded": "Hoàn thành",
-                 "failed": "Lỗi", "cancelled": "Đã hủy"}
-STAGE_LABELS = {"queued": "Đang chờ xử lý", "starting": "Bắt đầu", "reading": "Đọc tệp số liệu",
-                "validating": "Kiểm tra số liệu", "aggregating": "Tổng hợp số liệu",
-                "rendering": "Lập văn bản", "storing": "Lưu văn bản", "done": "Hoàn thành",
-                "failed": "Không lập được báo cáo", "cancelled": "Đã hủy"}
 # Pages open to people who are not signed in.
 PUBLIC_PAGES = frozenset({"web.login", "web.static"})
 
@@ -119,7 +114,9 @@ def index():
     if failure is not None:
         status = failure.status
     periods = period_choices(runtime().catalog)
-    return render_template("index.html", form=form, failure=failure, periods=periods), status
+    hints = period_hints(runtime().catalog)
+    return render_template("index.html", form=form, failure=failure, periods=periods,
+                           hints=hints), status
 
 
 def page_job(job: Job, with_pdf: bool = False) -> dict:
@@ -133,6 +130,7 @@ def page_job(job: Job, with_pdf: bool = False) -> dict:
             body["document"]["url"] = url_for("web.job_document", job_id=job.id)
             body["document"]["pdf_url"] = url_for("web.job_document", job_id=job.id,
                                                   format="pdf")
+    body["period_label"] = period_label(runtime().catalog, job.template, job.period)
     body["preview_url"] = url_for("web.job_preview" if auth_required() else "api.preview",
                                   job_id=job.id, page=1)[:-1]
     return body

@@ -17,7 +17,7 @@ class JobForm(FlaskForm):
         "Kỳ báo cáo",
         validators=[DataRequired("Nhập kỳ báo cáo, ví dụ 2023."), Length(max=40)],
     )
-    data = FileField("Tệp số liệu (.xlsx hoặc .csv)",
+    data = FileField("Tệp số liệu (.xlsx, .ods hoặc .csv)",
                      validators=[FileRequired("Chọn tệp số liệu để tải lên.")])
     report_number = StringField(
         "Số báo cáo",

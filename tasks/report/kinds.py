@@ -26,7 +26,7 @@ from tasks.report.errors import CatalogError, PeriodError, TemplateError
 from tasks.report.kind_checks import check_definition
 from tasks.report.kind_problems import KindError, KindProblem, from_validation
 from tasks.report.kind_schema import COMMON_NAMES, CampaignsDef, KindDef, PeriodTexts, SheetDef
-from tasks.report.period import describe_forms, parse_period
+from tasks.report.period import describe_forms, form_examples, parse_period
 from tasks.report.provinces import ProvinceProfile, load_province, with_predecessors
 from tasks.report.template_names import used_names
 
@@ -112,6 +112,25 @@ class ReportKind:
     def describe_periods(self) -> str:
         """The accepted period forms in words, for messages and the API."""
         return describe_forms(self.forms, self.campaigns)
+
+    def period_hint(self, year: int) -> tuple[str, str]:
+        """(hint, placeholder) of the form's period field for this kind, with ``year`` as the
+        example (a campaign kind shows its latest campaign instead): ("Kỳ báo cáo dạng
+        2025-H1 (6 tháng đầu năm), 2025-H2 (6 tháng cuối năm) hoặc 2025 (cả năm).",
+        "2025-H1, 2025-H2 hoặc 2025")."""
+        examples = form_examples(self.forms, year, self.campaign_windows(), self.campaign_name)
+        if not examples:
+            return "", ""
+
+        def either(items: list[str]) -> str:
+            return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} hoặc {items[-1]}"
+
+        placeholder = either([typed for typed, _ in examples])
+        if self.forms == ("campaign",):
+            typed, meaning = examples[0]
+            return f"Nhập năm của đợt: {typed} là {meaning}.", placeholder
+        hint = either([f"{typed} ({meaning})" for typed, meaning in examples])
+        return f"Kỳ báo cáo dạng {hint}.", placeholder
 
     @cached_property
     def context_names(self) -> frozenset[str]:

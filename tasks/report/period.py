@@ -71,6 +71,37 @@ def describe_forms(forms: Iterable[str], campaign_years: Iterable[int] = ()) -> 
     return "; ".join(FORM_HELP[f].format(years=shown) for f in forms)
 
 
+def form_examples(forms: Iterable[str], year: int,
+                  campaigns: Mapping[int, tuple[date, date]] | None = None,
+                  campaign_name: str = "") -> list[tuple[str, str]]:
+    """For the form's hint: (period as typed, what it covers) of each of ``forms``, in their
+    order, with ``year`` as the example ("2025-H1", "6 tháng đầu năm"); a campaign form shows
+    its latest campaign year and window."""
+    campaigns = campaigns or {}
+    found: list[tuple[str, str]] = []
+    for form in forms:
+        if form == "campaign" and campaigns:
+            latest = max(campaigns)
+            start, end = campaigns[latest]
+            name = f"{campaign_name} năm {latest}" if campaign_name else f"đợt năm {latest}"
+            found.append((str(latest), f"{name}, từ {start:%d/%m} đến {end:%d/%m/%Y}"))
+        elif form == "campaign":
+            found.append((str(year), "đợt của năm đó"))
+        elif form == "year":
+            found.append((str(year), "cả năm"))
+        elif form == "calendar_year":
+            found.append((str(year), "năm dương lịch, 1/1–31/12"))
+        elif form == "half":
+            found += [(f"{year}-H1", "6 tháng đầu năm"), (f"{year}-H2", "6 tháng cuối năm")]
+        elif form == "quarter":
+            found.append((f"{year}-Q4", "quý IV; Q1 … Q4"))
+        elif form == "month":
+            found.append((f"{year}-11", "tháng 11"))
+        elif form == "range":
+            found.append((f"{year}-11-15..{year}-12-15", "từ ngày … đến ngày …"))
+    return found
+
+
 def _from_15th(year: int, month: int) -> date:
     """Decree 09 windows open on the 15th of the month before (year, month)."""
     return date(year - 1, 12, 15) if month == 1 else date(year, month - 1, 15)

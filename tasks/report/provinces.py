@@ -174,6 +174,7 @@ class ProvinceProfile:
     agencies: tuple[Agency, ...] = ()
     successor: str | None = None
     successor_from: date | None = None
+    successor_name: str | None = default(default=None, compare=False)
     predecessors: tuple[ProvinceProfile, ...] = default(default=(), repr=False, compare=False)
 
     @property
@@ -191,8 +192,9 @@ class ProvinceProfile:
         if era is None:
             hint = ""
             if self.successor and self.successor_from and day >= self.successor_from:
-                hint = (f" Từ ngày {self.successor_from:%d/%m/%Y}, địa bàn thuộc hồ sơ "
-                        f"«{self.successor}».")
+                successor = self.successor_name or self.successor
+                hint = (f" Từ ngày {self.successor_from:%d/%m/%Y}, địa bàn thuộc tỉnh "
+                        f"{successor}: hãy chọn tỉnh {successor}.")
             raise CatalogError(
                 f"Hồ sơ tỉnh «{self.name}» không có dữ liệu cho ngày {day:%d/%m/%Y}.{hint}",
                 "province_not_in_force",
@@ -229,8 +231,8 @@ def _unit(raw: dict) -> Unit:
 
 
 def with_predecessors(profiles: dict[str, ProvinceProfile]) -> dict[str, ProvinceProfile]:
-    """``profiles`` with each one's ``predecessors``: every profile whose ``successor`` chain
-    leads to it."""
+    """``profiles`` with each one's ``predecessors`` (every profile whose ``successor`` chain
+    leads to it) and ``successor_name`` (the name officers know the successor by)."""
     def ancestors(slug: str, seen: frozenset[str]) -> list[ProvinceProfile]:
         found = []
         for profile in profiles.values():
@@ -238,7 +240,12 @@ def with_predecessors(profiles: dict[str, ProvinceProfile]) -> dict[str, Provinc
                 found += [profile, *ancestors(profile.slug, seen | {profile.slug})]
         return found
 
-    return {slug: dataclasses.replace(p, predecessors=tuple(ancestors(slug, frozenset({slug}))))
+    def successor_name(profile: ProvinceProfile) -> str | None:
+        successor = profiles.get(profile.successor) if profile.successor else None
+        return successor.name if successor else None
+
+    return {slug: dataclasses.replace(p, predecessors=tuple(ancestors(slug, frozenset({slug}))),
+                                      successor_name=successor_name(p))
             for slug, p in profiles.items()}
 
 

@@ -49,8 +49,9 @@ class ResolvedRequest:
 
     @property
     def filename(self) -> str:
-        """The document's file name: readable Vietnamese, no path separators."""
-        name = f"Báo cáo {self.kind.short_title} {self.period.text} - {self.province.name}.docx"
+        """The document's file name: readable Vietnamese (the period as its label, "6 tháng
+        đầu năm 2025", not "2025-H1"), no path separators."""
+        name = f"Báo cáo {self.kind.short_title} {self.period.label} - {self.province.name}.docx"
         return name.replace("/", "-").replace("..", "-")
 
 

@@ -88,7 +88,8 @@ def test_seed_report_is_a4_with_a_landscape_appendix(seed_report):
 
 
 def test_seed_filename_is_vietnamese(seed_report):
-    assert seed_report.filename == "Báo cáo Tháng hành động vì bình đẳng giới 2023 - Hòa Bình.docx"
+    assert seed_report.filename == \
+        "Báo cáo Tháng hành động vì bình đẳng giới năm 2023 - Hòa Bình.docx"
 
 
 def _filled_workbook(catalog, province: str, period: str, rows: dict[int, dict]) -> bytes:
@@ -125,7 +126,8 @@ def test_hoa_binh_after_the_merger_points_to_phu_tho(catalog):
     with pytest.raises(CatalogError) as caught:
         resolve(catalog, ReportRequest(KIND, "hoa-binh", "2025"))
     assert caught.value.code == "province_not_in_force"
-    assert "phu-tho" in caught.value.message
+    assert "địa bàn thuộc tỉnh Phú Thọ" in caught.value.message
+    assert "phu-tho" not in caught.value.message
 
 
 def test_year_without_campaign_data_is_refused(catalog):

@@ -7,7 +7,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from service.downloads import ascii_filename
 from tests.conftest import SAMPLE
+from tests.service.conftest import job_row
 
 
 def _snapshot(runtime):
@@ -83,6 +85,23 @@ def test_blank_workbook_has_the_units_of_the_period(client):
     book = load_workbook(io.BytesIO(response.data))
     units = [r[0].value for r in book["Đơn vị"].iter_rows(min_row=3)]
     assert units[0] == "thành phố Hòa Bình" and len(units) == 10
+
+
+def test_ascii_file_name_keeps_d_for_clients_without_filename_star(client):
+    assert ascii_filename("Đồng đẳng động.docx") == "Dong dang dong.docx"
+    response = client.get("/api/v1/templates/gender-equality-month/workbook"
+                          "?province=hoa-binh&period=2023")
+    plain = response.headers["Content-Disposition"].split("filename=")[1].split(";")[0]
+    assert plain.strip('"') == "So lieu Thang hanh dong vi binh dang gioi nam 2023 - Hoa Binh.xlsx"
+
+
+def test_cancelling_a_finished_job_names_its_state_in_vietnamese(client, runtime):
+    job = job_row(runtime, status="succeeded", document_key="documents/x.docx",
+                  document_name="x.docx", document_size=1, document_sha256="1" * 64)
+    response = client.post(f"/api/v1/jobs/{job.id}/cancel")
+    assert response.status_code == 409
+    message = response.get_json()["error"]["message"]
+    assert message == "Yêu cầu lập báo cáo đã kết thúc (Hoàn thành); không hủy được nữa."
 
 
 def test_unknown_job_is_404_json(client):

@@ -5,6 +5,7 @@ every page fitting a phone and a desktop."""
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import time
 from urllib.parse import unquote
@@ -212,6 +213,41 @@ def test_form_follows_the_province_and_period(browser, web_server):
     WebDriverWait(browser, 30).until(lambda b: b.find_elements(By.CSS_SELECTOR, ".alert"))
     assert "Các kỳ báo cáo dùng được cho Phú Thọ: 2025." in \
         browser.find_element(By.CSS_SELECTOR, ".alert").text
+    assert browser.find_element(By.ID, "data-again").text.startswith("Chọn lại tệp số liệu")
+
+
+def test_the_period_hint_follows_the_kind(browser, web_server):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(web_server + "/")
+    hint = browser.find_element(By.ID, "period-hint")
+    period = browser.find_element(By.NAME, "period")
+    assert hint.text.startswith("Nhập năm của đợt: 2025 là Tháng hành động")
+    Select(browser.find_element(By.NAME, "template")).select_by_value(
+        "gender-equality-periodic")
+    assert "-H1 (6 tháng đầu năm)" in hint.text and hint.text.endswith("(cả năm).")
+    assert re.fullmatch(r"\d{4}-H1, \d{4}-H2 hoặc \d{4}", period.get_attribute("placeholder"))
+    Select(browser.find_element(By.NAME, "template")).select_by_value("children-month")
+    assert hint.text.endswith("từ 01/06 đến 30/06/2025.")
+    assert period.get_attribute("placeholder") == "2025"
+
+
+def test_a_disabled_page_button_does_not_look_active(browser, web_server, runtime):
+    from selenium.webdriver.common.by import By
+
+    from tests.service.conftest import job_row
+
+    job = job_row(runtime)
+    runtime.jobs.fail(job.id, [])
+    browser.get(f"{web_server}/jobs/{job.id}")
+    style = ("const s = getComputedStyle(arguments[0]); "
+             "return [s.backgroundColor, s.cursor];")
+    prev = browser.find_element(By.ID, "preview-prev")
+    rerun = browser.find_element(By.ID, "job-rerun")
+    assert not prev.is_enabled()
+    looks = browser.execute_script(style, prev)
+    assert looks[1] == "not-allowed" and looks[0] != browser.execute_script(style, rerun)[0]
 
 
 FITS = """

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from service.cli import main
+from service.job_commands import in_vietnam_time, vietnam_time
 from tasks.settings import REPO_ROOT
 from tests.conftest import REPORTGEN, SAMPLE, docx_text, free_port, wait_http
 
@@ -56,6 +57,23 @@ def test_render_usage_errors_exit_2(tmp_path, monkeypatch):
     assert CliRunner().invoke(main, ["render", "--period", "2023"]).exit_code == 2
 
 
+def test_period_help_offers_no_form_no_kind_accepts():
+    for command in ("submit", "render", "validate"):
+        shown = " ".join(CliRunner().invoke(main, [command, "--help"]).output.split())
+        assert "2023-Q4" not in shown and "or a range" not in shown
+        assert "e.g. 2023 or 2025-H1; the forms accepted depend on the kind" in shown
+        assert ".xlsx, .ods or .csv" in shown
+
+
+def test_jobs_commands_print_vietnam_time_with_its_offset():
+    assert vietnam_time("2026-11-30T15:12:24.5+00:00") == "2026-11-30 22:12:24+07:00"
+    assert vietnam_time("2026-11-30T18:00:00") == "2026-12-01 01:00:00+07:00"  # naive: UTC
+    job = in_vietnam_time({"id": "x", "created_at": "2026-11-30T15:12:24+00:00",
+                           "finished_at": None, "period": "2025"})
+    assert job == {"id": "x", "created_at": "2026-11-30T22:12:24+07:00", "finished_at": None,
+                   "period": "2025"}
+
+
 def test_workbook_command_writes_the_blank_workbook(tmp_path, monkeypatch):
     monkeypatch.setenv("REPORTGEN_DATA_DIR", str(tmp_path / "var"))
     out = tmp_path / "blank.xlsx"
@@ -76,7 +94,7 @@ def test_submit_wait_downloads_the_document(web_server, tmp_path):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     saved = Path(result.stdout.strip().splitlines()[-1])
-    assert saved.name == "Báo cáo Tháng hành động vì bình đẳng giới 2023 - Hòa Bình.docx"
+    assert saved.name == "Báo cáo Tháng hành động vì bình đẳng giới năm 2023 - Hòa Bình.docx"
     assert "56.805 nam, 62.783 nữ" in docx_text(saved.read_bytes())
     assert "100%" in result.stderr
 

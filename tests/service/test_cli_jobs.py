@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import subprocess
 import uuid
 from pathlib import Path
@@ -47,8 +48,11 @@ def test_jobs_list_show_download_both_and_cancel(web_server, tmp_path):
                  "--province", "hoa-binh", "--period", "2023", cwd=tmp_path)
     assert listed.returncode == 0 and job_id in listed.stdout
     assert all(" succeeded " in line for line in listed.stdout.splitlines())
+    assert all(re.search(r" \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\+07:00 ", line)
+               for line in listed.stdout.splitlines())  # Vietnam time, as the pages show
     shown = run("jobs", "show", "--server", web_server, job_id, cwd=tmp_path)
     assert shown.returncode == 0 and json.loads(shown.stdout)["id"] == job_id
+    assert json.loads(shown.stdout)["created_at"].endswith("+07:00")
     out = tmp_path / "again"
     out.mkdir()
     got = run("jobs", "download", "--server", web_server, job_id, "--output", str(out),

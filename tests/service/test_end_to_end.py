@@ -54,7 +54,7 @@ def test_api_submit_to_download_reproduces_the_seed_report(worker, client):
     assert download.mimetype.endswith("wordprocessingml.document")
     disposition = download.headers["Content-Disposition"]
     assert unquote(disposition.split("filename*=UTF-8''")[1]) == \
-        "Báo cáo Tháng hành động vì bình đẳng giới 2023 - Hòa Bình.docx"
+        "Báo cáo Tháng hành động vì bình đẳng giới năm 2023 - Hòa Bình.docx"
     assert hashlib.sha256(download.data).hexdigest() == job["document"]["sha256"]
     text = docx_text(download.data)
     for figure in ("trên 5.000 tờ rơi", "01 lớp", "80 cán bộ", "50 đoàn viên", "02 lớp",

@@ -154,6 +154,45 @@ def test_the_form_names_the_periods_that_work(settings):
     assert link == f"/workbook?template={KIND}&province=phu-tho&period=2024"
 
 
+def test_the_form_names_the_successor_province_and_asks_for_the_file_again(settings):
+    client = create_app(settings).test_client()
+    page = client.get("/").get_data(as_text=True)
+    assert "Chọn lại tệp số liệu" not in visible(page)
+    response = client.post("/", data={
+        "csrf_token": csrf(page), "template": KIND, "province": "hoa-binh", "period": "2025",
+        "data": (io.BytesIO(SAMPLE.read_bytes()), "s.xlsx")}, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    text = visible(html)
+    assert "Từ ngày 01/07/2025, địa bàn thuộc tỉnh Phú Thọ: hãy chọn tỉnh Phú Thọ." in text
+    assert "Chọn lại tệp số liệu" in text
+    assert_vietnamese_only(html)
+
+
+def test_the_period_hint_and_placeholder_follow_the_kind(client):
+    from tasks.report.clock import today_in_vietnam
+
+    year = today_in_vietnam().year - 1
+    page = client.get("/").get_data(as_text=True)
+    hints = json.loads(unescape(re.search(r'data-period-hints="([^"]+)"', page).group(1)))
+    assert hints["gender-equality-periodic"] == {
+        "hint": f"Kỳ báo cáo dạng {year}-H1 (6 tháng đầu năm), {year}-H2 (6 tháng cuối năm) "
+                f"hoặc {year} (cả năm).",
+        "placeholder": f"{year}-H1, {year}-H2 hoặc {year}"}
+    assert hints["gender-equality-targets"]["hint"] == \
+        f"Kỳ báo cáo dạng {year} (năm dương lịch, 1/1–31/12)."
+    # A campaign kind: its latest campaign and window, from its campaigns file.
+    assert hints[KIND]["hint"].startswith("Nhập năm của đợt: 2025 là Tháng hành động vì bình")
+    assert hints[KIND]["hint"].endswith("năm 2025, từ 15/11 đến 15/12/2025.")
+    assert hints["children-month"]["hint"].endswith("từ 01/06 đến 30/06/2025.")
+    # The page starts with the chosen kind's; no kind offers quarters, months or ranges.
+    text = visible(page)
+    assert hints[KIND]["hint"] in text
+    assert re.search(rf'name="period" placeholder="{hints[KIND]["placeholder"]}"', page)
+    assert "Q4" not in page and ".." not in text
+    assert "Tệp số liệu (.xlsx, .ods hoặc .csv)" in text
+
+
 # --------------------------------------------------------------------------- errors apart
 
 
@@ -188,16 +227,27 @@ def test_job_page_repeats_what_was_submitted(app, client, runtime):
     html = client.get(f"/jobs/{job.id}").get_data(as_text=True)
     text = visible(html)
     for shown in ("Số báo cáo 05", "Ngày báo cáo 04/12/2023", "Người ký Trần Thị B, Phó Giám đốc",
-                  "Tệp số liệu Số liệu huyện 2023.xlsx", "Hòa Bình · kỳ 2023"):
+                  "Tệp số liệu Số liệu huyện 2023.xlsx", "Hòa Bình · năm 2023"):
         assert shown in text, (shown, text)
     assert title_of(html) == \
-        "Tháng hành động vì bình đẳng giới 2023 · Hòa Bình · Tổng hợp báo cáo"
+        "Tháng hành động vì bình đẳng giới năm 2023 · Hòa Bình · Tổng hợp báo cáo"
     assert tables(html) == {"error": ["negative_number"], "warning": ["missing_section"]}
     assert 'title="Mã: negative_number"' in html
     # A finished job shows its state once; the stage and progress are for running jobs.
     assert re.search(r'<span id="job-stage-box" hidden>', html)
     assert re.search(r'<progress id="job-progress"[^>]*hidden', html)
     assert_vietnamese_only(html)
+
+
+def test_job_page_names_the_period_by_its_label(client, runtime):
+    job = job_row(runtime, template="gender-equality-periodic", province="phu-tho",
+                  period="2025-H1", options={})
+    runtime.jobs.fail(job.id, [])
+    html = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert "Phú Thọ · 6 tháng đầu năm 2025" in visible(html)
+    assert "2025-H1" not in visible(html) and "6 tháng đầu năm 2025" in title_of(html)
+    listed = visible(client.get("/jobs?period=2025-H1").get_data(as_text=True))
+    assert "Công tác bình đẳng giới 6 tháng đầu năm 2025" in listed
 
 
 def test_job_page_of_a_draft_says_what_is_left_blank(client, runtime):
@@ -223,7 +273,7 @@ def test_history_rows_can_be_told_apart(client, runtime):
     assert "Số liệu đợt 1.xlsx" in rows[first.id] and ">05<" in rows[first.id]
     assert "Số liệu đợt 2.xlsx" in rows[second.id] and ">123<" in rows[second.id]
     text = visible(html)
-    assert "Tháng hành động vì bình đẳng giới 2023 Hòa Bình" in text
+    assert "Tháng hành động vì bình đẳng giới năm 2023 Hòa Bình" in text
     assert re.search(r"Trang 1/\d+ · \d+ lượt lập báo cáo", text)
     assert_vietnamese_only(html)
 

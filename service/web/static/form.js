@@ -1,13 +1,16 @@
 // The job form follows the officer's choices: the period proposed for the chosen kind and
-// province, the periods that work, and the links to the blank and sample workbooks.
+// province, the periods that work, the forms of period the kind accepts (hint and
+// placeholder), and the links to the blank and sample workbooks.
 (function () {
   "use strict";
   var form = document.querySelector("form.job-form[data-periods]");
   if (!form) { return; }
   var periods = JSON.parse(form.getAttribute("data-periods") || "{}");
+  var hints = JSON.parse(form.getAttribute("data-period-hints") || "{}");
   var kind = form.elements.template, province = form.elements.province;
   var period = form.elements.period;
   var accepted = document.getElementById("period-accepted");
+  var hint = document.getElementById("period-hint");
   var workbook = document.getElementById("workbook-link");
   var sample = document.getElementById("sample-link");
 
@@ -35,6 +38,9 @@
     accepted.textContent = now.accepted.length
       ? "Kỳ dùng được với loại báo cáo và tỉnh đã chọn: " + now.accepted.join(", ") + "."
       : "Chưa có kỳ báo cáo nào dùng được với loại báo cáo và tỉnh đã chọn.";
+    var forms = hints[kind.value] || {hint: "", placeholder: ""};
+    hint.textContent = forms.hint;
+    period.placeholder = forms.placeholder;
     before = now;
     links();
   }
