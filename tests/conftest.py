@@ -37,10 +37,12 @@ SAMPLE = REPO_ROOT / "doc_templates" / "gender-equality-month" / "sample.xlsx"
 
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory):
-    """A Redis for the session: REDIS_URL (its database 15, flushed) or an embedded one."""
+    """A Redis for the session: REDIS_URL (its database 15, flushed; 14 for the second test
+    process of ``make test``, and so on: each process its own queue) or an embedded one."""
     external = os.environ.get("REDIS_URL")
     if external:
-        url = urlunsplit(urlsplit(external)._replace(path="/15"))
+        process = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+        url = urlunsplit(urlsplit(external)._replace(path=f"/{15 - process}"))
         redis.Redis.from_url(url).flushdb()
         yield url
         return
