@@ -43,16 +43,6 @@ def _num(expr: str) -> str:
     return "{{ " + expr + "|figure }}"
 
 
-def _unit_columns(figures: list[tuple[tuple[str, ...], int, str]]) -> list:
-    """STT, unit name, then (label path, width, code) number columns of the ``u`` row."""
-    return [(("STT",), 10, C, "{{ u.no }}"), (("Đơn vị",), 42, T, "{{ u.name|capfirst }}"),
-            *[(path, width, N, _num(f"u.{code}")) for path, width, code in figures]]
-
-
-def _totals(figures: list[tuple[tuple[str, ...], int, str]], name: str = "totals") -> list[str]:
-    return ["Tổng cộng", "", *[_num(f"{name}.{code}") for _p, _w, code in figures]]
-
-
 def _coverage_note(doc) -> None:
     """Under a units table: what the totals cover when some unit did not report."""
     add_par(doc, "RG Logic", "{%p if not coverage.complete %}")
@@ -144,12 +134,7 @@ def gender_equality_month(doc) -> None:
     build_signature(doc)
     start_appendix(doc, "Phụ lục", "Số liệu kết quả {{ campaign.name }} năm {{ campaign.year }}"
                                    " theo đơn vị")
-    columns = _unit_columns(GEM_FIGURES)
-    columns.insert(2, (("Kế hoạch",), 15, C,
-                       "{% if not u.reported %}Chưa báo cáo{% elif u.plan %}x{% endif %}"))
-    totals = _totals(GEM_FIGURES)
-    totals.insert(2, "{{ plans.done }}")
-    write_table(doc, columns, "u in units", totals, LANDSCAPE_TEXT_MM)
+    _units_table(doc, 40, [(("Kế hoạch",), 15, "plan", "{{ plans.done }}")], GEM_FIGURES)
     add_par(doc, "RG Table Note", "Ghi chú: cột “Kế hoạch” đánh dấu x khi đơn vị đã xây dựng "
                                   "kế hoạch; các cột Nam, Nữ là số lượt người tham gia hoặc được "
                                   "tiếp cận; “-” là chưa có số liệu.")

@@ -84,10 +84,14 @@ JOB_FORM = {
                    "forms a kind accepts are its periods.accepted in GET /api/v1/templates."},
         "data": {"type": "string", "contentMediaType": "application/octet-stream",
                  "description": "The data workbook (.xlsx, .ods or .csv)."},
-        "report_number": {"type": "string"},
+        "report_number": {"type": "string", "pattern": "^[0-9]{1,6}$",
+                          "description": "Digits 0-9, at most 6 (422 invalid_report_number)."},
         "report_date": {"type": "string", "description": "YYYY-MM-DD."},
-        "signer_name": {"type": "string"},
-        "signer_title": {"type": "string"},
+        "signer_name": {"type": "string", "maxLength": 80,
+                        "description": "Letters, spaces and . - ' (422 invalid_signer)."},
+        "signer_title": {"type": "string", "maxLength": 80,
+                         "description": "Letters, spaces and . - ' (422 invalid_signer); the "
+                                        "head's own title drops the KT. line."},
         "callback_url": {"type": "string", "description": "Where to POST the job's status, "
                                                          "signed, when it ends."},
     },

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional
 
 
 class JobForm(FlaskForm):
@@ -19,13 +19,15 @@ class JobForm(FlaskForm):
     )
     data = FileField("Tệp số liệu (.xlsx, .ods hoặc .csv)",
                      validators=[FileRequired("Chọn tệp số liệu để tải lên.")])
-    report_number = StringField(
-        "Số báo cáo",
-        validators=[Optional(), Regexp(r"^\d{1,6}$", message="Số báo cáo chỉ gồm chữ số.")],
-    )
+    # Number and signer are checked where the API's are (``ReportOptions.from_dict``), with the
+    # same messages; the browser only caps what can be typed.
+    report_number = StringField("Số báo cáo", validators=[Optional()],
+                                render_kw={"maxlength": 6, "inputmode": "numeric"})
     report_date = DateField("Ngày báo cáo", validators=[Optional()])
-    signer_name = StringField("Họ tên người ký", validators=[Optional(), Length(max=80)])
-    signer_title = StringField("Chức vụ người ký", validators=[Optional(), Length(max=80)])
+    signer_name = StringField("Họ tên người ký", validators=[Optional()],
+                              render_kw={"maxlength": 80})
+    signer_title = StringField("Chức vụ người ký", validators=[Optional()],
+                               render_kw={"maxlength": 80})
 
     def fields_for_submission(self) -> dict[str, str]:
         """The form's values as the submission function takes them."""

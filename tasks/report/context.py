@@ -9,6 +9,7 @@ as real drafts do; a report dated inside its data window says its figures run to
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -21,9 +22,15 @@ from tasks.report.formatting import FILTERS, header_date, short_date
 from tasks.report.kinds import Campaign, ReportKind
 from tasks.report.period import ReportingPeriod
 from tasks.report.provinces import Agency, ProvinceAtDate
-from tasks.report.text import clean
+from tasks.report.text import ascii_key, clean, excerpt
 
-_NUMBER = re.compile(r"^\d{1,6}$")
+# A report number: ASCII digits (not "١٢" or "１２", which int() would read), at most six.
+_NUMBER_DIGITS = 6
+_NUMBER = re.compile(r"^[0-9]+$")
+# A signer's name and title: letters (Vietnamese is written in Latin letters), spaces and . - '
+_SIGNER_CHARS = 80
+_SIGNER_PUNCTUATION = " .-'’"
+_SIGNER_FIELDS = {"signer_name": "Họ tên người ký", "signer_title": "Chức vụ người ký"}
 # Blank room for what the records office fills in by hand when the report is issued.
 _NO_NUMBER = "\u00a0" * 6
 _NO_DAY = "\u00a0" * 5
@@ -53,14 +60,51 @@ class ReportOptions:
         try:
             day = date.fromisoformat(raw["report_date"]) if raw.get("report_date") else None
         except ValueError as e:
-            raise ReportError(f"Ngày báo cáo «{raw['report_date']}» không hợp lệ (YYYY-MM-DD).",
+            shown = excerpt(str(raw["report_date"]))
+            raise ReportError(f"Ngày báo cáo «{shown}» không hợp lệ (YYYY-MM-DD).",
                               "invalid_report_date") from e
-        number = clean(raw.get("report_number") or "") or None
-        if number is not None and not _NUMBER.match(number):
-            raise ReportError(f"Số báo cáo «{number}» phải là số (ví dụ 5 hoặc 123).",
-                              "invalid_report_number")
-        return cls(number, day, clean(raw.get("signer_name") or "") or None,
-                   clean(raw.get("signer_title") or "") or None)
+        return cls(_report_number(raw.get("report_number")), day,
+                   *(_signer_field(raw.get(key), key) for key in _SIGNER_FIELDS))
+
+
+def _report_number(raw: str | None) -> str | None:
+    """The report number as typed, or ``None``; raises ``ReportError``
+    (``invalid_report_number``) naming the rule it breaks, never quoting a long value."""
+    number = clean(raw or "") or None
+    if number is None:
+        return None
+    if len(number) > _NUMBER_DIGITS:
+        raise ReportError(f"Số báo cáo quá dài ({len(number)} ký tự): tối đa {_NUMBER_DIGITS} "
+                          "chữ số (ví dụ 5 hoặc 123).", "invalid_report_number")
+    if not _NUMBER.match(number):
+        raise ReportError(f"Số báo cáo «{excerpt(number)}» chỉ được gồm chữ số 0-9 (ví dụ 5 "
+                          "hoặc 123).", "invalid_report_number")
+    return number
+
+
+def _signer_letter(ch: str) -> bool:
+    return ch in _SIGNER_PUNCTUATION or (unicodedata.category(ch).startswith("L")
+                                         and unicodedata.name(ch, "").startswith("LATIN "))
+
+
+def _signer_field(raw: str | None, key: str) -> str | None:
+    """A signer's name or title as typed (cleaned), or ``None``; raises ``ReportError``
+    (``invalid_signer``) for one longer than 80 characters or holding anything but letters,
+    spaces and . - ' (digits, emoji, other scripts), naming the field."""
+    value = clean(raw or "") or None
+    if value is None:
+        return None
+    label = _SIGNER_FIELDS[key]
+    if len(value) > _SIGNER_CHARS:
+        raise ReportError(f"{label} ({key}) quá dài ({len(value)} ký tự): tối đa "
+                          f"{_SIGNER_CHARS} ký tự.", "invalid_signer")
+    bad = next((ch for ch in value if not _signer_letter(ch)), None)
+    if bad is not None:
+        shown = f"«{bad}» " if bad.isprintable() and bad.isascii() else ""
+        raise ReportError(f"{label} ({key}) chỉ được gồm chữ cái tiếng Việt hoặc Latinh, dấu "
+                          f"cách và các dấu . - ' (có ký tự {shown}U+{ord(bad):04X} không "
+                          "dùng được).", "invalid_signer")
+    return value
 
 
 def _number(raw: str | None) -> str:
@@ -152,6 +196,47 @@ def balanced(title: str) -> str:
     return title[:cut].rstrip() + "\n" + title[cut:].lstrip()
 
 
+# Decree 30 (Appendix I): KT. (ký thay) a deputy for the head, TL. (thừa lệnh) and TUQ. (thừa
+# ủy quyền) an officer by the head's order or mandate: the head named after it never signs so
+# himself. TM. (thay mặt) is a collective body's, which its head signs too: kept.
+_DELEGATION = re.compile(r"^\s*(?:KT|TL|TUQ)\.\s*(.+)$", re.I)
+
+
+def signature(profile: dict, options: ReportOptions) -> dict:
+    """The signer's authority line, title and name: the profile's, the officer's title and
+    name over them. The head signing in person (title equal to the head's, case and accents
+    aside) signs without the "KT. GIÁM ĐỐC" line; a deputy keeps it."""
+    authority = profile.get("authority", "")
+    title = (options.signer_title or profile.get("title", "")).upper()
+    delegated = _DELEGATION.match(authority)
+    if delegated and ascii_key(delegated.group(1)) == ascii_key(title):
+        authority = ""
+    return {"authority": authority, "title": title,
+            "name": options.signer_name or profile.get("name", "")}
+
+
+# The issuing agency's column (7,5 cm) holds about 26 capitals of 13 pt bold; a longer name
+# wraps. Word would wrap it at the last word that fits ("… THỂ THAO VÀ DU / LỊCH"), splitting a
+# two-syllable word; the name is broken before its last "VÀ" (or after its last comma) instead.
+_AGENCY_LINE = 26
+_AGENCY_BREAKS = re.compile(r" (?=VÀ )|(?<=,) | (?=- )")
+
+
+def header_name(name: str) -> str:
+    """The agency's name for the header, with a line break where it reads well when it does not
+    fit one line ("SỞ VĂN HÓA, THỂ THAO\nVÀ DU LỊCH"); a name holding a line break (put in the
+    profile) or that fits is left as written."""
+    if len(name) <= _AGENCY_LINE or "\n" in name:
+        return name
+    cuts = [m.start() for m in _AGENCY_BREAKS.finditer(name)]
+    fitting = [c for c in cuts if c <= _AGENCY_LINE and len(name) - c - 1 <= _AGENCY_LINE]
+    if not fitting:
+        return name
+    before_and = [c for c in fitting if name.startswith(" VÀ ", c)]
+    cut = max(before_and or fitting)
+    return name[:cut].rstrip() + "\n" + name[cut:].lstrip()
+
+
 def _texts(kind: ReportKind, period: ReportingPeriod, names: dict) -> dict:
     texts = kind.texts(period.form)
     try:
@@ -176,20 +261,16 @@ def common_context(kind: ReportKind, province: ProvinceAtDate, agency: Agency,
     if agency.addressee and (not recipients or recipients[0] != "Như trên"):
         recipients.insert(0, "Như trên")
     recipients.append(f"Lưu: VT, {agency.archive_unit}" if agency.archive_unit else "Lưu: VT")
-    signer = dict(agency.signer)
     context = {
         "doc": _doc(options, kind, agency, era.place, province.day.year, full_name),
         "agency": {
-            "parent": era.parent_agency, "name": agency.name, "name_caps": agency.name.upper(),
+            "parent": era.parent_agency, "name": agency.name,
+            "name_caps": header_name(agency.name.upper()),
             "full_name": full_name, "province": era.province, "ministry": agency.ministry,
         },
         "campaign": _campaign(kind, campaign, period),
         "period": _period(period, options.report_date),
-        "signer": {
-            "authority": signer.get("authority", ""),
-            "title": (options.signer_title or signer.get("title", "")).upper(),
-            "name": options.signer_name or signer.get("name", ""),
-        },
+        "signer": signature(agency.signer, options),
         "recipients": recipients,
         "coverage": coverage or {"reported": 0, "total": 0, "nouns": "", "missing": [],
                                  "complete": True, "text": ""},

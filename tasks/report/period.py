@@ -31,8 +31,9 @@ SYNTAX = "YYYY | YYYY-Qn | YYYY-H1 | YYYY-H2 | YYYY-MM | YYYY-MM-DD..YYYY-MM-DD"
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 _PATTERNS = [
     ("range", re.compile(r"^(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})$")),
-    ("quarter", re.compile(r"^(\d{4})-Q([1-4])$", re.I)),
-    ("half", re.compile(r"^(\d{4})-H([12])$", re.I)),
+    # Any digit after Q or H, so that "2025-Q5" is told it names no quarter.
+    ("quarter", re.compile(r"^(\d{4})-Q(\d)$", re.I)),
+    ("half", re.compile(r"^(\d{4})-H(\d)$", re.I)),
     ("month", re.compile(r"^(\d{4})-(\d{1,2})$")),
     ("year", re.compile(r"^(\d{4})$")),
 ]
@@ -132,6 +133,10 @@ def parse_period(
         m = pattern.match(raw)
         if not m:
             continue
+        # A period that names no real window (month 13, quarter 5, Feb 30, a range ending
+        # before it starts) is invalid whatever the kind accepts; only a real one of a form
+        # the kind does not take is "not allowed".
+        _CHECKS.get(syntax, _no_check)(raw, m)
         form = _year_form(accepted) if syntax == "year" else syntax
         if form not in accepted:
             raise PeriodError(
@@ -141,6 +146,38 @@ def parse_period(
     raise PeriodError(
         f"Kỳ báo cáo «{raw}» không đúng dạng. Dùng một trong: "
         f"{describe_forms(accepted or FORMS, campaigns)}.", "invalid_period")
+
+
+def _no_check(_raw, _m) -> None:
+    return None
+
+
+def _check_quarter(raw, m) -> None:
+    if not 1 <= int(m.group(2)) <= 4:
+        raise PeriodError(f"Kỳ «{raw}»: quý {m.group(2)} không có (quý từ Q1 đến Q4).")
+
+
+def _check_half(raw, m) -> None:
+    if int(m.group(2)) not in (1, 2):
+        raise PeriodError(f"Kỳ «{raw}»: không có nửa năm H{m.group(2)} (chỉ có H1 và H2).")
+
+
+def _check_month(raw, m) -> None:
+    month = int(m.group(2))
+    if not 1 <= month <= 12:
+        raise PeriodError(f"Kỳ «{raw}»: tháng {month} không có (tháng từ 1 đến 12).")
+
+
+def _check_range(raw, m) -> None:
+    start, end = _parse_iso(m.group(1)), _parse_iso(m.group(2))
+    if end < start:
+        raise PeriodError(f"Kỳ «{raw}»: ngày kết thúc trước ngày bắt đầu.")
+    if (end - start).days > 366:
+        raise PeriodError(f"Kỳ «{raw}» dài hơn một năm.")
+
+
+_CHECKS = {"quarter": _check_quarter, "half": _check_half, "month": _check_month,
+           "range": _check_range}
 
 
 def _year_form(accepted: tuple[str, ...]) -> str:
@@ -187,18 +224,12 @@ def _half(raw, m, _campaigns) -> ReportingPeriod:
 
 def _month(raw, m, _campaigns) -> ReportingPeriod:
     year, month = int(m.group(1)), int(m.group(2))
-    if not 1 <= month <= 12:
-        raise PeriodError(f"Tháng {month} trong kỳ «{raw}» không hợp lệ.")
     return ReportingPeriod(f"{year}-{month:02d}", "month", year, _from_15th(year, month),
                            date(year, month, 14), f"tháng {month} năm {year}")
 
 
 def _range(raw, m, _campaigns) -> ReportingPeriod:
-    start, end = _parse_iso(m.group(1)), _parse_iso(m.group(2))
-    if end < start:
-        raise PeriodError(f"Kỳ «{raw}»: ngày kết thúc trước ngày bắt đầu.")
-    if (end - start).days > 366:
-        raise PeriodError(f"Kỳ «{raw}» dài hơn một năm.")
+    start, end = _parse_iso(m.group(1)), _parse_iso(m.group(2))  # checked by _check_range
     label = (f"từ ngày {start.day}/{start.month}/{start.year} "
              f"đến ngày {end.day}/{end.month}/{end.year}")
     return ReportingPeriod(raw, "range", end.year, start, end, label)

@@ -51,6 +51,12 @@ def clean_lines(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def excerpt(text: str, limit: int = 20) -> str:
+    """``text`` cut to ``limit`` characters with "…", to quote a value in a message without
+    echoing a long one."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def strip_xml_illegal(text: str) -> str:
     """Remove the control characters that XML 1.0 forbids."""
     return _XML_ILLEGAL.sub("", text)

@@ -14,6 +14,7 @@ from functools import cache
 
 import docx
 import pytest
+from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
 from tasks.report.conformance import check_document, format_findings
@@ -111,6 +112,20 @@ def appendix_rows(data: bytes) -> list[list[str]]:
     return rows
 
 
+def agency_lines(data: bytes) -> list[str]:
+    """The lines of the issuing agency's name in the header (its line breaks kept)."""
+    cell = docx.Document(io.BytesIO(data)).tables[0].rows[0].cells[0]
+    return cell.paragraphs[1].text.split("\n")
+
+
+def signer_lines(data: bytes) -> list[str]:
+    """The printed lines of the signer's cell of the signature table, in order."""
+    document = docx.Document(io.BytesIO(data))
+    table = next(t for t in document.tables
+                 if t.rows[0].cells[0].text.startswith("Nơi nhận"))
+    return [p.text for p in table.rows[0].cells[-1].paragraphs if p.text.strip()]
+
+
 def row_of(rows: list[list[str]], name: str) -> list[str]:
     return next(r for r in rows if r[1].startswith(name))
 
@@ -200,7 +215,9 @@ def test_periodic_refuses_a_quarter_naming_the_forms_it_accepts():
 
 def test_children_2024_is_the_labour_department_citing_the_ministry_without_a_dateless_number():
     text = text_of("children-month", "hoa-binh", "2024", date(2024, 7, 5))
-    assert "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI" in text and "/BC-SLĐTBXH" in text
+    assert agency_lines(rendered("children-month", "hoa-binh", "2024", date(2024, 7, 5))) == \
+        ["SỞ LAO ĐỘNG - THƯƠNG BINH", "VÀ XÃ HỘI"]
+    assert "/BC-SLĐTBXH" in text
     assert "Kết quả Tháng hành động vì trẻ em năm 2024" in text
     assert "Thực hiện hướng dẫn của Bộ Lao động - Thương binh và Xã hội, Sở Lao động" in text
     assert "982" not in text
@@ -304,7 +321,9 @@ def test_targets_for_phu_tho_are_issued_by_the_department_of_home_affairs():
 def test_domestic_violence_2025_cites_the_decision_and_the_letter_with_its_totals():
     data = rendered("domestic-violence-month", "hoa-binh", "2025", date(2025, 6, 27))
     text = docx_text(data)
-    assert "SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH" in text and "/BC-SVHTTDL" in text
+    # Broken before "VÀ", never inside "DU LỊCH" as the column would wrap it.
+    assert agency_lines(data) == ["SỞ VĂN HÓA, THỂ THAO", "VÀ DU LỊCH"]
+    assert "/BC-SVHTTDL" in text
     assert "Thực hiện Quyết định số 363/QĐ-TTg ngày 08/3/2016 của Thủ tướng Chính phủ và Công " \
            "văn số 1513/BVHTTDL-VHCSGĐTV ngày 10/4/2025 của Bộ Văn hóa, Thể thao và Du lịch" \
         in text
@@ -374,3 +393,36 @@ def test_the_checker_reads_each_of_two_appendices():
     found = [f for f in check_document(out.getvalue()) if f.code != "signature.no_name"]
     assert [(f.code, f.element, f.location) for f in found] == [
         ("appendix.missing", "appendix.reference", "Phụ lục (phần 3)")]
+
+
+# --------------------------------------------------------------------------- signature
+
+
+@pytest.mark.parametrize("slug", sorted(CATALOG.kinds))
+@pytest.mark.parametrize(("title", "lines"), [
+    ("GIÁM ĐỐC", ["GIÁM ĐỐC", "Nguyễn Văn A"]),
+    ("Giám đốc", ["GIÁM ĐỐC", "Nguyễn Văn A"]),
+    ("giam doc", ["GIAM DOC", "Nguyễn Văn A"]),
+    ("Phó Giám đốc", ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Văn A"]),
+    (None, ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Văn A"]),
+])
+def test_the_head_signs_without_kt_and_a_deputy_on_his_behalf(slug, title, lines):
+    kind = CATALOG.kind(slug)
+    request = ReportRequest(slug, kind.sample_province, kind.sample_period,
+                            ReportOptions(signer_name="Nguyễn Văn A", signer_title=title))
+    compiled = compile_report(CATALOG, request, sample(slug))
+    assert signer_lines(compiled.document) == lines
+    assert check_document(compiled.document) == [], format_findings(
+        check_document(compiled.document))
+
+
+@pytest.mark.parametrize("slug", sorted(CATALOG.kinds))
+def test_the_stt_column_holds_its_heading_on_one_line(slug):
+    # 10 mm less the cell margins broke "STT" as "ST/T"; 12 mm holds it at 11 pt bold.
+    document = docx.Document(io.BytesIO(rendered(slug, CATALOG.kind(slug).sample_province,
+                                                 CATALOG.kind(slug).sample_period)))
+    tables = [t for t in document.tables if t.rows[0].cells[0].text == "STT"]
+    assert tables or slug == "gender-equality-targets"  # its indicators are numbered "Mã"
+    for table in tables:
+        first = table._tbl.tblGrid.findall(qn("w:gridCol"))[0]
+        assert int(first.get(qn("w:w"))) >= 680  # twips: 12 mm

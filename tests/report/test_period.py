@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from tasks.report.errors import PeriodError
-from tasks.report.period import parse_period
+from tasks.report.period import DECREE_FORMS, parse_period
 
 CAMPAIGN = {2023: (date(2023, 11, 15), date(2023, 12, 15))}
 PERIODIC = ("year", "half", "quarter", "month", "range")
@@ -70,3 +70,20 @@ def test_invalid_periods_are_refused_in_vietnamese(text):
     assert caught.value.code == "invalid_period"
     assert "Kỳ" in caught.value.message or "Ngày" in caught.value.message or \
         "Tháng" in caught.value.message
+
+
+@pytest.mark.parametrize("text, says", [
+    ("2025-13", "tháng 13 không có"), ("2025-00", "tháng 0 không có"),
+    ("2025-Q5", "quý 5 không có"), ("2025-Q0", "quý 0 không có"),
+    ("2025-H3", "không có nửa năm H3"),
+    ("2023-12-15..2023-11-15", "ngày kết thúc trước ngày bắt đầu"),
+    ("2024-02-30..2024-03-15", "Ngày «2024-02-30» không hợp lệ"),
+    ("2022-01-01..2023-06-01", "dài hơn một năm"),
+])
+@pytest.mark.parametrize("forms", [("campaign",), ("calendar_year",), DECREE_FORMS])
+def test_an_impossible_period_is_invalid_whatever_the_kind_accepts(text, says, forms):
+    # Not "period_not_allowed", which would tell the officer the form was right.
+    with pytest.raises(PeriodError) as caught:
+        parse_period(text, forms, CAMPAIGN)
+    assert caught.value.code == "invalid_period"
+    assert says in caught.value.message

@@ -41,6 +41,16 @@ def _post(client, **fields):
      "unsupported_file_type"),
     ({"report_date": "04/12/2023"}, 422, "invalid_report_date"),
     ({"report_number": "5a"}, 422, "invalid_report_number"),
+    ({"report_number": "1234567"}, 422, "invalid_report_number"),
+    ({"signer_name": "A" * 81}, 422, "invalid_signer"),
+    ({"signer_title": "Giám đốc 😀"}, 422, "invalid_signer"),
+    # Impossible periods: invalid, although the kind accepts none of these forms anyway.
+    ({"period": "2025-13"}, 422, "invalid_period"),
+    ({"period": "2025-Q5"}, 422, "invalid_period"),
+    ({"period": "2025-H3"}, 422, "invalid_period"),
+    ({"period": "2023-12-15..2023-11-15"}, 422, "invalid_period"),
+    ({"period": "2024-02-30..2024-03-10"}, 422, "invalid_period"),
+    ({"period": "2023-11"}, 422, "period_not_allowed"),  # a real month; the kind takes years
 ])
 def test_invalid_requests_answer_4xx_and_create_nothing(client, runtime, fields, status, code):
     before = _snapshot(runtime)
@@ -50,6 +60,53 @@ def test_invalid_requests_answer_4xx_and_create_nothing(client, runtime, fields,
     assert error["code"] == code
     assert error["message"]
     assert _snapshot(runtime) == before
+
+
+def test_a_long_report_number_is_refused_for_its_length_without_echoing_it(client):
+    response = _post(client, report_number="9" * 10_000)
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid_report_number"
+    assert "tối đa 6 chữ số" in error["message"] and "phải là số" not in error["message"]
+    assert "9" * 30 not in body and len(body) < 2000
+
+
+def test_a_report_number_with_letters_says_digits_and_quotes_it_cut(client):
+    error = _post(client, report_number="12a" + "b" * 3).get_json()["error"]
+    assert error["code"] == "invalid_report_number" and "chỉ được gồm chữ số" in error["message"]
+    assert "«12abbb»" in error["message"]
+
+
+@pytest.mark.parametrize("field, label, value, says", [
+    ("signer_name", "Họ tên người ký", "Nguyễn Văn " + "A" * 300, "quá dài (311 ký tự)"),
+    ("signer_name", "Họ tên người ký", "Nguyễn Văn A 😀", "U+1F600"),
+    ("signer_name", "Họ tên người ký", "שלום", "U+05E9"),
+    ("signer_name", "Họ tên người ký", "محمد", "U+0645"),
+    ("signer_name", "Họ tên người ký", "Nguyễn Văn 2", "«2»"),
+    ("signer_title", "Chức vụ người ký", "Giám đốc <b>", "«<»"),
+    ("signer_title", "Chức vụ người ký", "G" * 81, "tối đa 80 ký tự"),
+])
+def test_a_signer_field_of_other_than_letters_or_too_long_is_refused_naming_it(
+        client, runtime, field, label, value, says):
+    before = _snapshot(runtime)
+    response = _post(client, **{field: value})
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid_signer"
+    assert error["message"].startswith(f"{label} ({field})") and says in error["message"]
+    assert "A" * 100 not in error["message"]
+    assert _snapshot(runtime) == before
+
+
+@pytest.mark.parametrize("fields", [
+    {"signer_name": "Nguyễn Thị Minh Khai", "signer_title": "Phó Giám đốc"},
+    {"signer_name": "Đặng Văn Ngữ-Lê O'Brien", "signer_title": "Q. Giám đốc"},
+    {"signer_name": "N" * 80, "report_number": "123456"},
+])
+def test_vietnamese_signers_and_a_six_digit_number_are_accepted(client, fields):
+    response = _post(client, **fields)
+    assert response.status_code == 202, response.get_json()
 
 
 def test_oversized_upload_is_413_and_creates_nothing(app, client, runtime):

@@ -74,6 +74,35 @@ def test_jobs_commands_print_vietnam_time_with_its_offset():
                    "period": "2025"}
 
 
+@pytest.mark.parametrize("options, code", [
+    (["--period", "2025-13"], "invalid_period"),
+    (["--period", "2023-12-15..2023-11-15"], "invalid_period"),
+    (["--period", "2023", "--report-number", "1" * 50], "invalid_report_number"),
+    (["--period", "2023", "--signer-name", "Nguyễn Văn A 😀"], "invalid_signer"),
+    (["--period", "2023", "--signer-title", "T" * 81], "invalid_signer"),
+])
+def test_render_refuses_an_impossible_period_and_bad_header_fields(tmp_path, monkeypatch,
+                                                                   options, code):
+    monkeypatch.setenv("REPORTGEN_DATA_DIR", str(tmp_path / "var"))
+    result = CliRunner().invoke(main, ["render", "--template", "gender-equality-month",
+                                       "--province", "hoa-binh", *options, "--data",
+                                       str(SAMPLE), "--output", str(tmp_path / "x.docx")])
+    assert result.exit_code == 2 and code in result.output, result.output
+    assert "1" * 20 not in result.output
+    assert not (tmp_path / "x.docx").exists()
+
+
+def test_render_the_director_signs_without_kt(tmp_path, monkeypatch):
+    monkeypatch.setenv("REPORTGEN_DATA_DIR", str(tmp_path / "var"))
+    out = tmp_path / "bc.docx"
+    result = CliRunner().invoke(main, ["render", *JOB, "--data", str(SAMPLE), "--output", str(out),
+                                       "--signer-title", "GIÁM ĐỐC", "--signer-name",
+                                       "Nguyễn Văn A"])
+    assert result.exit_code == 0, result.output
+    text = docx_text(out.read_bytes())
+    assert "GIÁM ĐỐC" in text and "Nguyễn Văn A" in text and "KT." not in text
+
+
 def test_workbook_command_writes_the_blank_workbook(tmp_path, monkeypatch):
     monkeypatch.setenv("REPORTGEN_DATA_DIR", str(tmp_path / "var"))
     out = tmp_path / "blank.xlsx"

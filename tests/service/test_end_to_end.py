@@ -196,6 +196,25 @@ def test_web_form_shows_field_errors_in_vietnamese(settings):
     assert "Chưa có dữ liệu đợt của năm 2019" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("fields, says", [
+    ({"report_number": "9" * 10_000}, "Số báo cáo quá dài (10000 ký tự): tối đa 6 chữ số"),
+    ({"signer_name": "Nguyễn Văn A 😀"}, "Họ tên người ký (signer_name) chỉ được gồm chữ cái"),
+])
+def test_web_form_checks_number_and_signer_as_the_api_does(settings, fields, says):
+    from service import create_app
+
+    client = create_app(settings).test_client()
+    page = client.get("/").get_data(as_text=True)
+    response = client.post("/", data={"csrf_token": _csrf(page),
+                                      "template": "gender-equality-month",
+                                      "province": "hoa-binh", "period": "2023", **fields,
+                                      "data": (io.BytesIO(SAMPLE.read_bytes()), "a.xlsx")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert says in text and "9" * 30 not in text.split("<form", 1)[0]
+
+
 def test_history_api_is_paginated_newest_first(worker, client):
     first = submit(client).get_json()["id"]
     second = submit(client).get_json()["id"]
