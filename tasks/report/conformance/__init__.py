@@ -46,6 +46,7 @@ from tasks.report.conformance import (
 )
 from tasks.report.conformance.layout import build_layout
 from tasks.report.conformance.model import ConformanceError, Expected
+from tasks.report.conformance.text import forget_runs
 from tasks.report.errors import ERROR, WARNING, Finding
 
 __all__ = ["ERROR", "WARNING", "ConformanceError", "Expected", "Finding", "check_document",
@@ -64,6 +65,7 @@ def check_document(data: bytes, expected: Expected | None = None) -> list[Findin
     ``Expected``); ``None`` checks what the document's text allows. Raises
     ``ConformanceError`` when ``data`` is not a readable .docx.
     """
+    forget_runs()
     layout = build_layout(data, expected)
     for recognise in _RECOGNISERS:
         recognise(layout)

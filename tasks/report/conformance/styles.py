@@ -46,6 +46,9 @@ class StyleSheet:
         # The paragraph and table style sources of each paragraph's runs, by paragraph
         # element: the document too is only read while it is checked.
         self._paragraph_rpr: dict = {}
+        self._run_chains: dict = {}
+        self._paragraph_style: dict = {}
+        self._table_style: dict = {}
         self.by_id = {s.get(w("styleId")): s for s in styles_root.iter(w("style"))}
         self.defaults = {}
         for style in self.by_id.values():
@@ -82,11 +85,21 @@ class StyleSheet:
 
     def paragraph_style_id(self, p) -> str | None:
         """The paragraph's ``w:pStyle``, or the default paragraph style (usually Normal)."""
-        node = _find_path(p, "pPr", "pStyle")
-        return node.get(w("val")) if node is not None else self.defaults.get("paragraph")
+        try:
+            return self._paragraph_style[p]
+        except KeyError:
+            node = _find_path(p, "pPr", "pStyle")
+            found = node.get(w("val")) if node is not None else self.defaults.get("paragraph")
+            return self._paragraph_style.setdefault(p, found)
 
     def table_style_id(self, p) -> str | None:
         """The style of the table holding ``p``, or None when ``p`` is not in a table."""
+        try:
+            return self._table_style[p]
+        except KeyError:
+            return self._table_style.setdefault(p, self._table_style_of(p))
+
+    def _table_style_of(self, p) -> str | None:
         table = next((a for a in p.iterancestors(w("tbl"))), None)
         if table is None:
             return None
@@ -108,7 +121,15 @@ class StyleSheet:
         return levels + [n for n in (self.default_ppr,) if n is not None]
 
     def run_chains(self, r, p) -> list:
-        """The ``w:rPr`` sources of a run: [direct], character, paragraph, table, defaults."""
+        """The ``w:rPr`` sources of a run: [direct], character, paragraph, table, defaults.
+
+        Remembered per run: the checker only reads the document."""
+        try:
+            return self._run_chains[r]
+        except KeyError:
+            return self._run_chains.setdefault(r, self._run_sources(r, p))
+
+    def _run_sources(self, r, p) -> list:
         rstyle = _find_path(r, "rPr", "rStyle")
         paragraph, table = self._paragraph_sources(p)
         return [

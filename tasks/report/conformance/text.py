@@ -15,13 +15,39 @@ _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 _TYPED_RULE = re.compile(r"^[_\-–—.]{5,}$")
 
 
-def runs(p) -> Iterator:
+_RUN, _PARAGRAPH = w("r"), w("p")
+# The runs of each paragraph seen by the check under way: every rule asks again.
+_RUNS: dict = {}
+
+
+def forget_runs() -> None:
+    """Drop the remembered runs (at the start of each check, so one document is kept)."""
+    _RUNS.clear()
+
+
+def runs(p) -> list:
     """The runs of paragraph ``p`` in order, including those inside hyperlinks, insertions and
-    content controls, excluding deleted runs and runs of paragraphs nested in text boxes."""
-    for r in p.iter(w("r")):
-        owner = next(r.iterancestors(w("p")), None)
-        if owner is p and not any(a.tag in _HIDDEN for a in r.iterancestors()):
-            yield r
+    content controls, excluding deleted runs and runs of paragraphs nested in text boxes (a
+    paragraph that is itself inside a text box or a deletion has none)."""
+    found = _RUNS.get(p)
+    if found is None:
+        found = _RUNS[p] = list(_walk(p))
+    return found
+
+
+def _walk(p) -> Iterator:
+    if any(a.tag in _HIDDEN for a in p.iterancestors()):
+        return
+    # Depth first, in document order; a run's own content (a drawing with a text box) and a
+    # nested paragraph are not this paragraph's runs.
+    stack = list(reversed(p))
+    while stack:
+        node = stack.pop()
+        tag = node.tag
+        if tag == _RUN:
+            yield node
+        elif tag != _PARAGRAPH and tag not in _HIDDEN:
+            stack.extend(reversed(node))
 
 
 def run_text(r) -> str:
