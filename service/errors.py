@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, jsonify, request
+from flask import Flask, current_app, jsonify, request
 from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException
 
@@ -65,10 +65,22 @@ def http_error(e: HTTPException) -> ApiError:
     """The ApiError equivalent of one of Flask's own HTTP errors."""
     code, message = _HTTP_MESSAGES.get(e.code or 500, ("http_error", e.description or ""))
     if e.code == 413:
-        message = "Tệp tải lên vượt quá dung lượng cho phép."
+        message = _too_large_message()
     allowed = getattr(e, "valid_methods", None)
     return ApiError(e.code or 500, code, message,
                     headers={"Allow": ", ".join(allowed)} if allowed else None)
+
+
+def _too_large_message() -> str:
+    """Which limit a 413 met: the whole upload, or one text field of the form (Werkzeug
+    answers both with the same error; a body within the upload limit means the field)."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    length = request.content_length
+    if limit and length is not None and length <= limit:
+        field = current_app.config.get("MAX_FORM_MEMORY_SIZE") or 0
+        return (f"Một trường của biểu mẫu dài quá {field // 1024} KB (số báo cáo, người ký…): "
+                "hãy kiểm tra lại nội dung đã nhập.")
+    return "Tệp tải lên vượt quá dung lượng cho phép."
 
 
 def storage_unavailable() -> ApiError:

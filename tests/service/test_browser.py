@@ -85,7 +85,7 @@ def test_form_error_is_shown_in_vietnamese(browser, web_server):
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     WebDriverWait(browser, 30).until(lambda b: b.find_elements(By.CSS_SELECTOR, ".alert"))
     alert = browser.find_element(By.CSS_SELECTOR, ".alert").text
-    assert "Chưa lập được báo cáo" in alert and "không đúng dạng" in alert
+    assert "Chưa lập được báo cáo" in alert and "quý 9 không có (quý từ Q1 đến Q4)" in alert
     assert "Các kỳ báo cáo dùng được cho Hòa Bình: 2024, 2023." in alert
 
 
