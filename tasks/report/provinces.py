@@ -22,7 +22,7 @@ from pathlib import Path
 
 from tasks.report.errors import CatalogError
 from tasks.report.text import ascii_key, clean, name_key
-from tasks.report.unit_names import KIND_NOUNS, UnitForms, split_kind, unit_forms
+from tasks.report.unit_names import TYPE_NOUNS, UnitForms, split_type, unit_forms
 
 _OPEN_START = date(1900, 1, 1)
 _OPEN_END = date(9999, 12, 31)
@@ -122,7 +122,7 @@ class ProvinceAtDate:
         for unit in self.units:
             if key in unit.forms().names:
                 return unit
-        kind, proper = split_kind(text)
+        kind, proper = split_type(text)
         proper_key = name_key(proper)
         for unit in self.units:
             forms = unit.forms()
@@ -133,11 +133,11 @@ class ProvinceAtDate:
 
     def explain_unmatched(self, text: str) -> tuple[str, str]:
         """(code, Vietnamese message) saying why ``text`` names no unit at this date:
-        ``former_unit`` (it names a unit that ended before), ``unit_kind_mismatch`` (its type
+        ``former_unit`` (it names a unit that ended before), ``unit_type_mismatch`` (its type
         word is not the type of the unit with that proper name), ``unknown_unit``; each with
         the closest valid names."""
         shown = clean(text)
-        kind, proper = split_kind(text)
+        kind, proper = split_type(text)
         key, proper_key = name_key(text), name_key(proper)
         where = f"{self.era.province} ngày {self.day:%d/%m/%Y}"
         same = [u.name for u in self.units if u.forms().accepts(None, proper_key)]
@@ -151,14 +151,14 @@ class ProvinceAtDate:
                 return "former_unit", (f"{named} không còn từ {ended:%d/%m/%Y}, không thuộc "
                                        f"danh sách đơn vị của {where}.{hint}")
         if same and kind is not None:
-            return "unit_kind_mismatch", (f"«{shown}»: {where} không có "
-                                          f"{KIND_NOUNS.get(kind, kind)} {proper}.{hint}")
+            return "unit_type_mismatch", (f"«{shown}»: {where} không có "
+                                          f"{TYPE_NOUNS.get(kind, kind)} {proper}.{hint}")
         return "unknown_unit", f"«{shown}» không có trong danh sách đơn vị của {where}.{hint}"
 
     def suggest(self, text: str, limit: int = 3) -> list[str]:
         """Official names that look like ``text`` (ignoring diacritics), best first."""
-        by_key = {ascii_key(split_kind(u.name)[1]): u.name for u in self.units}
-        target = ascii_key(split_kind(text)[1])
+        by_key = {ascii_key(split_type(u.name)[1]): u.name for u in self.units}
+        target = ascii_key(split_type(text)[1])
         close = difflib.get_close_matches(target, list(by_key), n=limit, cutoff=0.5)
         return [by_key[k] for k in close]
 

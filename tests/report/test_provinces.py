@@ -120,7 +120,7 @@ def test_a_type_word_that_contradicts_the_unit_is_an_error_with_the_valid_name(c
         assert districts.match_unit(typed) is None
         code, message = districts.explain_unmatched(typed)
         proper = typed.split(" ", 2 if kind == "thị xã" else 1)[-1]
-        assert code == "unit_kind_mismatch"
+        assert code == "unit_type_mismatch"
         assert message.startswith(f"«{typed}»: tỉnh Hòa Bình ngày 15/12/2023 không có {kind} "
                                   f"{proper}.")
     assert districts.match_unit("TP.Hòa Bình").name == "thành phố Hòa Bình"
