@@ -569,9 +569,12 @@ def start_appendix(doc, label: str, title: str, landscape: bool = True) -> None:
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     add_par(doc, "RG Appendix Label", label)
     add_par(doc, "RG Appendix Title", title)
-    add_par(doc, "RG Appendix Subtitle", "(Kèm theo {{ doc.reference }})")
+    subtitle = add_par(doc, "RG Appendix Subtitle", "(Kèm theo {{ doc.reference }})")
     text_mm = LANDSCAPE_TEXT_MM if landscape else 165
-    add_rule(doc, Emu((Mm(text_mm) - Cm(4)) // 2))
+    # The rule sits right under the line; the space before the table comes after the rule.
+    subtitle.paragraph_format.space_after = Pt(0)
+    rule = add_rule(doc, Emu((Mm(text_mm) - Cm(4)) // 2))
+    rule.paragraph_format.space_after = Pt(12)
 
 
 # --------------------------------------------------------------------------- sections
