@@ -29,13 +29,14 @@ YEAR_FORMS = ("campaign", "year", "calendar_year")
 DECREE_FORMS = ("year", "half", "quarter", "month", "range")
 SYNTAX = "YYYY | YYYY-Qn | YYYY-H1 | YYYY-H2 | YYYY-MM | YYYY-MM-DD..YYYY-MM-DD"
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+# ASCII digits only (re.A): "٢٠٢٣" or "２０２３" would be read by int() yet stored as typed.
 _PATTERNS = [
-    ("range", re.compile(r"^(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})$")),
+    ("range", re.compile(r"^(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})$", re.A)),
     # Any digit after Q or H, so that "2025-Q5" is told it names no quarter.
-    ("quarter", re.compile(r"^(\d{4})-Q(\d)$", re.I)),
-    ("half", re.compile(r"^(\d{4})-H(\d)$", re.I)),
-    ("month", re.compile(r"^(\d{4})-(\d{1,2})$")),
-    ("year", re.compile(r"^(\d{4})$")),
+    ("quarter", re.compile(r"^(\d{4})-Q(\d)$", re.I | re.A)),
+    ("half", re.compile(r"^(\d{4})-H(\d)$", re.I | re.A)),
+    ("month", re.compile(r"^(\d{4})-(\d{1,2})$", re.A)),
+    ("year", re.compile(r"^(\d{4})$", re.A)),
 ]
 # How each form is written and what it covers, for the messages that list accepted forms.
 FORM_HELP = {

@@ -63,7 +63,10 @@ def test_a_campaign_year_without_data_is_refused_with_the_known_years():
 
 @pytest.mark.parametrize("text", ["", "23", "2023-Q5", "2023-13", "2023-H3", "2023/11",
                                   "2023-12-15..2023-11-15", "2022-01-01..2023-06-01",
-                                  "2023-02-30..2023-03-01"])
+                                  "2023-02-30..2023-03-01",
+                                  # Digits of other scripts: read by int(), stored as typed.
+                                  "\u0662\u0660\u0662\u0663", "\uff12\uff10\uff12\uff13",
+                                  "2023-\uff31\uff14"])
 def test_invalid_periods_are_refused_in_vietnamese(text):
     with pytest.raises(PeriodError) as caught:
         parse_period(text)

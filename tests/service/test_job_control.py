@@ -49,10 +49,28 @@ def test_history_filters_select_by_status_province_period_and_since(client, runt
     assert f"/jobs/{failed.id}" in page and f"/jobs/{done.id}" not in page
 
 
-@pytest.mark.parametrize("query", ["status=finished", "since=yesterday", "since=2023-13-01"])
-def test_a_bad_filter_is_400(client, query):
-    response = client.get(f"/api/v1/jobs?{query}")
-    assert response.status_code == 400
+BAD_SINCE = ["since=yesterday", "since=2023-13-01",
+             # Years that overflow once moved to UTC, or that no job can have: a 400, never a
+             # 500 (OverflowError) or a 503 (the database asked for year 1).
+             "since=0001-01-01", "since=0001-01-01T00:00:00%2B14:00",
+             "since=9999-12-31T23:59:59-12:00", "since=1999-12-31"]
+
+
+@pytest.mark.parametrize("query", ["status=finished", *BAD_SINCE])
+@pytest.mark.parametrize("path", ["/api/v1/jobs", "/jobs"])
+def test_a_bad_filter_is_400_in_vietnamese(client, query, path):
+    response = client.get(f"{path}?{query}", headers={"Accept": "application/json"})
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+    error = response.get_json()["error"]
+    assert error["code"] == "bad_filter"
+    assert ("«Từ ngày» phải là" in error["message"]
+            or "«Trạng thái» phải là một trong: Đang chờ (queued)" in error["message"])
+
+
+@pytest.mark.parametrize("query", BAD_SINCE)
+def test_the_audit_log_refuses_a_bad_since_too(client, query):
+    response = client.get(f"/api/v1/admin/audit?{query}")
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
     assert response.get_json()["error"]["code"] == "bad_filter"
 
 
