@@ -38,8 +38,15 @@ class ApiClient:
         url = path if path.startswith("http") else f"{self.server}{path}"
         try:
             response = self.http.request(method, url, timeout=self.timeout, **kwargs)
+        except requests.Timeout as e:
+            raise ClientError(0, "unreachable", f"Máy chủ {self.server} không trả lời trong "
+                              f"{self.timeout:g} giây.") from e
+        except requests.ConnectionError as e:
+            raise ClientError(0, "unreachable", f"Không kết nối được máy chủ {self.server}: "
+                              "máy chủ chưa chạy, sai địa chỉ (--server) hoặc mạng bị chặn.") from e
         except requests.RequestException as e:
-            raise ClientError(0, "unreachable", f"Không kết nối được {self.server}: {e}") from e
+            raise ClientError(0, "unreachable", f"Không gửi được yêu cầu tới {self.server} "
+                              f"({type(e).__name__}).") from e
         if response.status_code >= 400:
             try:
                 error = response.json()["error"]

@@ -141,7 +141,8 @@ def test_submit_to_nowhere_exits_3(tmp_path):
     result = subprocess.run([REPORTGEN, "submit", "--server", f"http://127.0.0.1:{free_port()}",
                              *JOB, "--data", str(SAMPLE)], capture_output=True, text=True,
                             timeout=60, cwd=tmp_path)
-    assert result.returncode == 3 and "Không kết nối được" in result.stderr
+    assert result.returncode == 3 and "Không kết nối được máy chủ" in result.stderr
+    assert "Max retries" not in result.stderr and "HTTPConnectionPool" not in result.stderr
 
 
 def _session_processes(sid: int) -> list[str]:
