@@ -182,6 +182,11 @@ class ProvinceProfile:
         """The first day the profile covers."""
         return min(e.valid_from for e in self.eras)
 
+    @property
+    def last_day(self) -> date:
+        """The last day the profile covers."""
+        return max(e.valid_to for e in self.eras)
+
     def fields(self) -> set[str]:
         """The fields of work some agency of the profile issues."""
         return {a.field for a in self.agencies}

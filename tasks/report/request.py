@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from tasks.report.context import ReportOptions
-from tasks.report.errors import ReportError
+from tasks.report.errors import CatalogError, ReportError
 from tasks.report.kinds import Campaign, Catalog, ReportKind
 from tasks.report.period import ReportingPeriod, parse_period
 from tasks.report.provinces import Agency, ProvinceAtDate, ProvinceProfile
@@ -92,7 +92,19 @@ def resolve(catalog: Catalog, request: ReportRequest) -> ResolvedRequest:
     profile = catalog.province(request.province, kind)
     period = parse_period(request.period, kind.forms, kind.campaign_windows())
     check_report_date(request.options.report_date, period)
-    province = profile.at(issue_day(profile, period, request.options.report_date))
+    day = request.options.report_date
+    try:
+        province = profile.at(issue_day(profile, period, day))
+    except CatalogError as e:
+        last = profile.last_day
+        if day is None or not period.end <= last < day:
+            raise
+        # The window lies inside the profile; only the date given falls after it: say how
+        # the report can still be issued rather than send the officer to the successor.
+        raise CatalogError(f"Tỉnh {profile.name} (hồ sơ đến ngày {last:%d/%m/%Y}) không ban "
+                           f"hành văn bản ngày {day:%d/%m/%Y}. Báo cáo kỳ {period.label} của tỉnh "
+                           f"{profile.name} lập được với ngày báo cáo đến {last:%d/%m/%Y}, hoặc "
+                           "để trống ngày báo cáo.", e.code) from e
     agency = province.agency(kind.field)
     campaign = kind.campaigns.get(period.year) if period.form == "campaign" else None
     return ResolvedRequest(kind, period, province, agency, campaign, request.options)

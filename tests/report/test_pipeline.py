@@ -130,6 +130,20 @@ def test_hoa_binh_after_the_merger_points_to_phu_tho(catalog):
     assert "phu-tho" not in caught.value.message
 
 
+def test_a_june_2025_report_of_hoa_binh_dated_after_the_merger_says_how_to_issue_it(catalog):
+    """The June campaign lies inside Hòa Bình's profile (to 30/06/2025); only a July date does
+    not: the answer says which dates work, not to pick the successor (whose units differ)."""
+    late = ReportOptions(report_date=date(2025, 7, 10))
+    with pytest.raises(CatalogError) as caught:
+        resolve(catalog, ReportRequest("domestic-violence-month", "hoa-binh", "2025", late))
+    assert caught.value.code == "province_not_in_force"
+    assert "không ban hành văn bản ngày 10/07/2025" in caught.value.message
+    assert "ngày báo cáo đến 30/06/2025, hoặc để trống ngày báo cáo" in caught.value.message
+    resolve(catalog, ReportRequest("domestic-violence-month", "hoa-binh", "2025"))  # blank date
+    on_time = ReportOptions(report_date=date(2025, 6, 30))
+    resolve(catalog, ReportRequest("domestic-violence-month", "hoa-binh", "2025", on_time))
+
+
 def test_year_without_campaign_data_is_refused(catalog):
     with pytest.raises(PeriodError) as caught:
         resolve(catalog, ReportRequest(KIND, "hoa-binh", "2019"))
