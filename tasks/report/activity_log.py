@@ -26,7 +26,7 @@ from tasks.report.kind_schema import CategoryDef, SheetDef
 from tasks.report.provinces import Unit
 from tasks.report.records import TOTAL_ROW, Record, is_blank
 from tasks.report.text import ascii_key
-from tasks.report.values import ValueProblem, parse_text
+from tasks.report.values import COUNT_LIMIT, ValueProblem, parse_text
 
 if TYPE_CHECKING:
     from tasks.report.validate import Dataset
@@ -80,6 +80,10 @@ def category_parser(spec: SheetDef) -> Callable[[Any], CategoryDef | str]:
     return parse
 
 
+def _grouped(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
 def _outside(day: date | None, window: tuple[date, date] | None) -> bool:
     return bool(day and window and not window[0] <= day <= window[1])
 
@@ -96,6 +100,7 @@ def read_log(spec: SheetDef, sheet: str, columns: list[tuple],
     unit_code = next(c.code for c in spec.columns if c.type == "unit")
     category_code = next(c.code for c in spec.columns if c.type == "category")
     quantity_at = next((c[1] for c in columns if c[0] == "quantity"), None)
+    quantity_label = next((c[3] for c in columns if c[0] == "quantity"), "")
     sums = [(c, group) for c in spec.columns if c.code in letters for group in c.sum_groups]
     log = LogTotals(sheet, spec.into or "")
     for number, values, raw in rows:
@@ -106,10 +111,13 @@ def read_log(spec: SheetDef, sheet: str, columns: list[tuple],
                                     "warning"))
             continue
         if _outside(values.get("date"), window):
+            # The report says its figures run from the window's first day to its last: an
+            # activity dated elsewhere would be a figure it cannot vouch for.
             problems.append(Problem(
                 "date_outside_period", f"Ngày {values['date']:%d/%m/%Y} nằm ngoài kỳ báo cáo "
-                f"({window[0]:%d/%m/%Y} – {window[1]:%d/%m/%Y}); hoạt động vẫn được tính.",
-                sheet, f"{letters['date']}{number}", "warning"))
+                f"({window[0]:%d/%m/%Y} – {window[1]:%d/%m/%Y}): báo cáo chỉ tính hoạt động "
+                "trong kỳ. Sửa lại ngày cho đúng hoặc xóa dòng này.",
+                sheet, f"{letters['date']}{number}"))
         male, female = values.get("male") or 0, values.get("female") or 0
         for column, group in sums:
             total = values.get(column.code) or 0
@@ -124,6 +132,12 @@ def read_log(spec: SheetDef, sheet: str, columns: list[tuple],
         given = quantity_at is not None and quantity_at < len(raw) and \
             not is_blank(raw[quantity_at])
         quantity = (values.get("quantity") or 0) if given else 1
+        if category.count and quantity > COUNT_LIMIT:
+            problems.append(Problem(
+                "number_too_large", f"{quantity_label}: số «{_grouped(quantity)}» quá lớn cho "
+                f"hoạt động «{category.label}»: giá trị tối đa là {_grouped(COUNT_LIMIT)}. "
+                "Kiểm tra lại số đã nhập.", sheet, f"{letters['quantity']}{number}"))
+            quantity = 0  # like any wrong cell: reported, its row still names its unit
         _add(log, unit, category, (quantity, male, female),
              f"{letters[category_code]}{number}", f"{letters[unit_code]}{number}", number)
     return log

@@ -83,6 +83,11 @@ def check_sums(records: list[Record], spec: SheetDef) -> list[Problem]:
     report would print its parts as zeros beside a non-zero total.
     """
     problems = []
+    labels = {c.code: c.label for c in spec.columns}
+
+    def named(group: tuple[str, ...]) -> str:
+        return ", ".join(f"«{labels.get(code, code)}»" for code in group)
+
     for column in spec.columns:
         groups = column.sum_groups
         several = len(groups) > 1
@@ -94,7 +99,7 @@ def check_sums(records: list[Record], spec: SheetDef) -> list[Problem]:
                     if (several or any(parts)) and sum(parts) != given:
                         problems.append(Problem(
                             "inconsistent_total", f"«{column.label}» {given} khác tổng các "
-                            f"cột {', '.join(group)} ({_shown_sum(parts)}).", r.sheet,
+                            f"cột {named(group)} ({_shown_sum(parts)}).", r.sheet,
                             r.cells[column.code]))
                 continue
             filled = [(group, parts) for group, parts in sums if any(parts)]
@@ -104,8 +109,8 @@ def check_sums(records: list[Record], spec: SheetDef) -> list[Problem]:
             for group, parts in sums:
                 if group is not first and sum(parts) != sum(first_parts):
                     problems.append(Problem(
-                        "inconsistent_total", f"Tổng các cột {', '.join(group)} "
-                        f"({_shown_sum(parts)}) khác tổng các cột {', '.join(first)} "
+                        "inconsistent_total", f"Tổng các cột {named(group)} "
+                        f"({_shown_sum(parts)}) khác tổng các cột {named(first)} "
                         f"({_shown_sum(first_parts)}).", r.sheet, _first_cell(r, group)))
     return problems
 

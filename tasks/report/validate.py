@@ -40,6 +40,7 @@ from tasks.report.values import (
     parse_count,
     parse_date,
     parse_flag,
+    parse_money,
     parse_number,
     parse_text,
 )
@@ -51,7 +52,7 @@ _TOTAL_LABELS = {"tong cong", "tong", "cong", "total"}
 HELPER_SHEETS = {"huong dan", "danh muc"}
 # Past this many findings of one kind on one sheet the rest are counted, not listed.
 MAX_SAME_PROBLEMS = 100
-_PARSERS = {"count": parse_count, "money": parse_count, "number": parse_number,
+_PARSERS = {"count": parse_count, "money": parse_money, "number": parse_number,
             "flag": parse_flag, "text": parse_text, "approx": parse_approx,
             "date": parse_date, "note": lambda raw: raw}
 Column = tuple[str, int, Callable[[Any], Any], str, str]  # code, position, parser, label, letter
@@ -316,6 +317,10 @@ class Validator:
                                       [i.code for i in self.kind.items])
             elif column.type == "category":
                 parser = activity_log.category_parser(spec)
+            elif spec.layout == "log" and code == "quantity":
+                # A log's quantity is money for an "amount" category: bounded as money here,
+                # as a count when its row feeds a count (see ``activity_log.read_log``).
+                parser = parse_money
             else:
                 parser = _PARSERS[column.type]
             columns.append((code, pos, parser, column.label, get_column_letter(pos + 1)))

@@ -32,6 +32,13 @@ APPROX = {"tren": "trên", "gan": "gần", "khoang": "khoảng"}
 # Excel counts days from 30/12/1899 (its serial 60 is the 29/02/1900 that never was).
 _EXCEL_EPOCH = date(1899, 12, 30)
 _EXCEL_LAST = 2_958_465  # 31/12/9999
+# The largest figure a cell may hold. Past 2^53 a spreadsheet's number is a float that no
+# longer holds the digits typed (1e30 reads as 1000000000000000019884935838656), and no
+# province counts a billion of anything or spends a million billion đồng: such a cell is a
+# typing slip, refused rather than summed.
+COUNT_LIMIT = 10**9
+MONEY_LIMIT = 10**15
+NUMBER_LIMIT = 10**15
 
 
 class ValueProblem(ValueError):
@@ -50,20 +57,48 @@ def _refuse_error(value: Any) -> None:
 
 
 def parse_count(value: Any) -> int:
-    """A non-negative whole number; blank means 0. Accepts "1.090", "1,090", " 34 "."""
+    """A non-negative whole number up to ``COUNT_LIMIT``; blank means 0. Accepts "1.090",
+    "1,090", " 34 ". Raises ``ValueProblem`` (``number_too_large`` past the limit)."""
     cls = value.__class__
-    if cls is int and value >= 0:
+    if cls is int and 0 <= value <= COUNT_LIMIT:
         return value
-    if cls is float and value >= 0 and value.is_integer():
+    if cls is float and 0 <= value <= COUNT_LIMIT and value.is_integer():
         return int(value)
     if value is None:
         return 0
-    if cls is str and value.isascii() and value.isdigit():
+    return _bounded(_slow_count(value), value, COUNT_LIMIT, "")
+
+
+def parse_money(value: Any) -> int:
+    """A sum of money in đồng: a count up to ``MONEY_LIMIT`` rather than ``COUNT_LIMIT``."""
+    cls = value.__class__
+    if cls is int and 0 <= value <= MONEY_LIMIT:
+        return value
+    if cls is float and 0 <= value <= MONEY_LIMIT and value.is_integer():
         return int(value)
-    return _slow_count(value)
+    if value is None:
+        return 0
+    return _bounded(_slow_count(value), value, MONEY_LIMIT, " đồng")
+
+
+def _bounded(number: int | Decimal, shown: Any, limit: int, unit: str) -> Any:
+    """``number`` when at most ``limit``; else ``ValueProblem`` (``number_too_large``)."""
+    if number <= limit:
+        return number
+    if isinstance(shown, float) and shown.is_integer() and shown < 2**53:
+        shown = int(shown)
+    if isinstance(shown, float):
+        shown = repr(shown)  # "1e+30", not the digits the float made up
+    if isinstance(shown, int):
+        shown = f"{shown:,}".replace(",", ".")
+    most = f"{limit:,}".replace(",", ".")
+    raise ValueProblem("number_too_large", f"Số «{clean(str(shown))}» quá lớn: giá trị tối "
+                       f"đa là {most}{unit}. Kiểm tra lại số đã nhập.")
 
 
 def _slow_count(value: Any) -> int:
+    if value.__class__ is str and value.isascii() and value.isdigit():
+        return int(value)
     _refuse_error(value)
     if isinstance(value, bool | datetime | date | time | timedelta):
         raise ValueProblem("not_a_number", f"«{value}» không phải là số.")
@@ -199,7 +234,7 @@ def parse_number(value: Any) -> Decimal | None:
 
     Unlike a count, a blank here is not zero: an indicator left empty has no value yet.
     Accepts "75,8", "75.8", "1.090", "1.090,5". Raises ``ValueProblem`` (``not_a_number``,
-    ``negative_number``).
+    ``negative_number``, ``number_too_large`` past ``NUMBER_LIMIT``).
     """
     if value is None or value.__class__ is bool:
         if value is None:
@@ -216,7 +251,7 @@ def parse_number(value: Any) -> Decimal | None:
         number = _decimal_text(text, value)
     if number < 0:
         raise ValueProblem("negative_number", f"Số «{value}» âm; chỉ nhận số không âm.")
-    return number
+    return _bounded(number, value, NUMBER_LIMIT, "")
 
 
 def _decimal_text(text: str, shown: Any) -> Decimal:

@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tasks.report.context import ReportOptions
+from tasks.report.errors import DataError
 from tasks.report.intake import validate_upload
 from tasks.report.kinds import Catalog
 from tasks.report.pipeline import compile_report
@@ -105,17 +106,53 @@ def test_a_figure_in_both_sheets_is_an_error_naming_both_cells(catalog):
     assert result.summary["figures"]["totals"]["launch_male"] == 14  # 10 counted once, plus 4
 
 
-def test_dates_outside_the_period_are_warnings_with_their_cell(catalog):
+def test_dates_outside_the_period_are_errors_with_their_cell(catalog):
     log = [LOG_HEADER[:6], [UNITS[0], "Phát động", "14/11/2023", 1, 1, 1],
            [UNITS[1], "Phát động", date(2023, 12, 16), 1, 1, 1],
-           [UNITS[2], "Phát động", "2023-12-15", 1, 1, 1]]
+           [UNITS[2], "Phát động", "2023-12-15", 1, 1, 1],
+           [UNITS[3], "Phát động", "15/11/2023", 1, 1, 1]]
     result = validate_upload(catalog, REQUEST, xlsx({"Hoạt động": log}))
-    outside = {(p.code, p.sheet, p.cell) for p in result.warnings
-               if p.code == "date_outside_period"}
+    outside = {(p.code, p.sheet, p.cell) for p in result.errors}
     assert outside == {("date_outside_period", "Hoạt động", "C2"),
                        ("date_outside_period", "Hoạt động", "C3")}
-    assert "15/11/2023" in result.warnings[0].message
-    assert result.summary["figures"]["totals"]["launch_events"] == 3  # still counted
+    assert not [p for p in result.warnings if p.code == "date_outside_period"]
+    message = result.errors[0].message
+    assert "15/11/2023 – 15/12/2023" in message and "chỉ tính hoạt động trong kỳ" in message
+    assert "Sửa lại ngày" in message and "xóa dòng" in message
+
+
+@pytest.mark.parametrize("day", [date(2023, 1, 1), "01/03/2024", date(2023, 11, 14),
+                                 "16/12/2023"])
+def test_an_activity_dated_before_or_after_the_window_refuses_the_report(catalog, day):
+    log = [LOG_HEADER[:6], [UNITS[0], "Tập huấn", "20/11/2023", 1, 10, 10],
+           [UNITS[0], "Tập huấn", day, 2, 20, 20]]
+    data = xlsx({"Hoạt động": log})
+    result = validate_upload(catalog, REQUEST, data)
+    assert [(p.code, p.sheet, p.cell) for p in result.errors] == [
+        ("date_outside_period", "Hoạt động", "C3")]
+    with pytest.raises(DataError) as caught:
+        compile_report(catalog, REQUEST, data)
+    assert {p.cell for p in caught.value.problems()} == {"C3"}
+
+
+@pytest.mark.parametrize("quantity", [10**9 + 1, 1e20, "100000000000000000000"])
+def test_a_count_of_activities_past_a_billion_is_refused(catalog, quantity):
+    log = [LOG_HEADER[:6], [UNITS[0], "Tập huấn", "20/11/2023", quantity, 10, 10]]
+    result = validate_upload(catalog, REQUEST, xlsx({"Hoạt động": log}))
+    assert [(p.code, p.sheet, p.cell) for p in result.errors] == [
+        ("number_too_large", "Hoạt động", "D2")]
+    assert "1.000.000.000" in result.errors[0].message
+
+
+def test_a_log_amount_may_pass_a_billion_but_not_a_million_billion_dong(catalog):
+    log = [LOG_HEADER[:6], [UNITS[0], "Kinh phí", "20/11/2023", 2_500_000_000, None, None]]
+    result = validate_upload(catalog, REQUEST, xlsx({"Hoạt động": log}))
+    assert result.errors == []
+    log[1][3] = 1e30
+    result = validate_upload(catalog, REQUEST, xlsx({"Hoạt động": log}))
+    assert [(p.code, p.cell) for p in result.errors] == [("number_too_large", "D2")]
+    assert "1e+30" in result.errors[0].message
+    assert "1.000.000.000.000.000 đồng" in result.errors[0].message
 
 
 def test_every_bad_log_cell_is_reported_at_once(catalog):

@@ -414,3 +414,41 @@ def test_an_ods_sheet_with_values_past_the_row_cap_is_refused_naming_it():
         read_workbook(ods({"Nhật ký, năm 2023": [["x"]]}, raw_rows=filled))
     assert caught.value.message == ("Trang «Nhật ký, năm 2023» có dữ liệu tới dòng 200.002, vượt "
                                     "giới hạn 200.000 dòng; hãy tách tệp.")
+
+
+# ---- numbers past what a cell can vouch for ------------------------------------------------
+
+@pytest.mark.parametrize("column, value, shown, limit", [
+    ("C", 1e30, "1e+30", "1.000.000.000.000.000 đồng"),                # money, numeric cell
+    ("C", "1000000000000000000000", "1000000000000000000000", "1.000.000.000.000.000 đồng"),
+    ("C", "2.000.000.000.000.000", "2.000.000.000.000.000", "1.000.000.000.000.000 đồng"),
+    ("D", 1e20, "1e+20", "1.000.000.000."),                             # count, numeric cell
+    ("D", 1_000_000_001, "1.000.000.001", "1.000.000.000."),
+    ("D", "100000000000000000000", "100000000000000000000", "1.000.000.000."),  # count, text
+])
+def test_a_number_too_large_to_be_a_figure_is_an_error_naming_the_limit(catalog, column, value,
+                                                                         shown, limit):
+    units = [unit_labels(catalog), [UNITS[0], "Có", 1000, 2, 3, 4]]
+    units[1][ord(column) - ord("A")] = value
+    result = check(catalog, xlsx({"Đơn vị": units}))
+    assert codes(result.errors) == {("number_too_large", "Đơn vị", f"{column}2")}
+    message = result.errors[0].message
+    assert f"«{shown}» quá lớn" in message and f"tối đa là {limit}" in message
+    assert "19884935838656" not in message
+
+
+def test_the_largest_figures_allowed_are_summed_exactly(catalog):
+    units = [unit_labels(catalog), [UNITS[0], "Có", 10**15, 10**9, 3, 4],
+             [UNITS[1], "Có", "1.000.000.000.000.000", "1.000.000.000", 3, 4]]
+    result = check(catalog, xlsx({"Đơn vị": units}))
+    assert [p for p in result.errors if p.code == "number_too_large"] == []
+
+
+def test_a_total_that_differs_from_its_parts_names_them_by_their_labels(catalog):
+    province = [province_labels(catalog),
+                ["Tập huấn", "tập huấn", 1, "lớp", None, 100, 40, 50, "cán bộ", "UNICEF"]]
+    result = check(catalog, xlsx({"Cấp tỉnh": province}))
+    total = [p for p in result.errors if p.code == "inconsistent_total"]
+    assert codes(total) == {("inconsistent_total", "Cấp tỉnh", "F2")}
+    assert "«Số người tham gia» 100 khác tổng các cột «Nam», «Nữ»" in total[0].message
+    assert "male" not in total[0].message and "female" not in total[0].message

@@ -15,13 +15,14 @@ from tasks.report.records import Record, check_sums
 
 SPLITS = [["male", "female"], ["children", "adults", "elderly"]]
 PARTS = ("male", "female", "children", "adults", "elderly")
+LABELS = dict(zip(PARTS, ("Nam", "Nữ", "Trẻ em", "Người lớn", "Người cao tuổi"), strict=True))
 
 
 def _sheet(sum_of) -> SheetDef:
     return SheetDef(key="units", name="Đơn vị", layout="units", columns=(
         ColumnDef(code="unit", label="Đơn vị", type="unit"),
         ColumnDef(code="victims", label="Tổng số nạn nhân", type="count", sum_of=sum_of),
-        *(ColumnDef(code=c, label=c, type="count") for c in PARTS)))
+        *(ColumnDef(code=c, label=LABELS[c], type="count") for c in PARTS)))
 
 
 def _record(**values) -> Record:
@@ -54,14 +55,17 @@ def test_a_split_that_differs_from_the_given_total_is_reported_at_the_total():
     found = check_sums([_record(victims=12, male=2, female=10, children=2, adults=8,
                                 elderly=1)], _sheet(SPLITS))
     assert [(p.code, p.cell) for p in found] == [("inconsistent_total", "B5")]
-    assert "children, adults, elderly (2 + 8 + 1)" in found[0].message
+    assert "«Trẻ em», «Người lớn», «Người cao tuổi» (2 + 8 + 1)" in found[0].message
+    assert "children" not in found[0].message
 
 
 def test_without_a_total_the_splits_must_agree_with_each_other():
     found = check_sums([_record(male=3, female=0, children=1, adults=1, elderly=0)],
                        _sheet(SPLITS))
     assert [(p.code, p.cell) for p in found] == [("inconsistent_total", "E5")]
-    assert "khác tổng các cột male, female (03 người (03 nam, 0 nữ))" in found[0].message
+    assert "khác tổng các cột «Nam», «Nữ» (03 người (03 nam, 0 nữ))" in found[0].message
+    assert "Tổng các cột «Trẻ em», «Người lớn», «Người cao tuổi» (1 + 1 + 0)" in \
+        found[0].message
 
 
 def test_a_blank_split_beside_a_filled_one_is_refused_not_printed_as_zeros():
