@@ -91,7 +91,10 @@ JOB_FORM = {
                         "description": "Letters, spaces and . - ' (422 invalid_signer)."},
         "signer_title": {"type": "string", "maxLength": 80,
                          "description": "Letters, spaces and . - ' (422 invalid_signer); the "
-                                        "head's own title drops the KT. line."},
+                                        "title only: one starting KT./TL./TUQ./TM. is 422 "
+                                        "invalid_signer. The head's title or an acting head's "
+                                        "(Q./Quyền) has no authority line, a deputy's (Phó …) "
+                                        "the KT. line, any other TL. + the head's title."},
         "callback_url": {"type": "string", "description": "Where to POST the job's status, "
                                                          "signed, when it ends."},
     },

@@ -31,6 +31,8 @@ _NUMBER = re.compile(r"^[0-9]+$")
 _SIGNER_CHARS = 80
 _SIGNER_PUNCTUATION = " .-'’"
 _SIGNER_FIELDS = {"signer_name": "Họ tên người ký", "signer_title": "Chức vụ người ký"}
+# A title typed with a signing authority before it ("KT. Giám đốc", "TL Giám đốc"): refused.
+_AUTHORITY_TYPED = re.compile(r"^(?:KT|TL|TUQ|TM)(?:\.|\s)", re.I)
 # Blank room for what the records office fills in by hand when the report is issued.
 _NO_NUMBER = "\u00a0" * 6
 _NO_DAY = "\u00a0" * 5
@@ -90,20 +92,27 @@ def _signer_letter(ch: str) -> bool:
 def _signer_field(raw: str | None, key: str) -> str | None:
     """A signer's name or title as typed (cleaned), or ``None``; raises ``ReportError``
     (``invalid_signer``) for one longer than 80 characters or holding anything but letters,
-    spaces and . - ' (digits, emoji, other scripts), naming the field."""
+    spaces and . - ' (digits, emoji, other scripts), naming the field by its Vietnamese label and
+    showing the character refused («😀» U+1F600; only the code when it cannot be shown). A title
+    opening with a signing authority (KT., TL., TUQ., TM.) is refused too: the system writes it
+    (see ``signature``)."""
     value = clean(raw or "") or None
     if value is None:
         return None
     label = _SIGNER_FIELDS[key]
     if len(value) > _SIGNER_CHARS:
-        raise ReportError(f"{label} ({key}) quá dài ({len(value)} ký tự): tối đa "
-                          f"{_SIGNER_CHARS} ký tự.", "invalid_signer")
+        raise ReportError(f"{label} quá dài ({len(value)} ký tự): tối đa {_SIGNER_CHARS} ký tự.",
+                          "invalid_signer")
     bad = next((ch for ch in value if not _signer_letter(ch)), None)
     if bad is not None:
-        shown = f"«{bad}» " if bad.isprintable() and bad.isascii() else ""
-        raise ReportError(f"{label} ({key}) chỉ được gồm chữ cái tiếng Việt hoặc Latinh, dấu "
-                          f"cách và các dấu . - ' (có ký tự {shown}U+{ord(bad):04X} không "
-                          "dùng được).", "invalid_signer")
+        shown = (f"«{bad}» " if bad.isprintable() and bad != " "
+                 and not unicodedata.category(bad).startswith("M") else "")
+        raise ReportError(f"{label} chỉ được gồm chữ cái tiếng Việt hoặc Latinh, dấu cách và các "
+                          f"dấu . - ' (có ký tự {shown}U+{ord(bad):04X} không dùng được).",
+                          "invalid_signer")
+    if key == "signer_title" and _AUTHORITY_TYPED.match(value):
+        raise ReportError("Chức vụ người ký chỉ ghi chức vụ (ví dụ Phó Giám đốc); thẩm quyền ký "
+                          "(KT., TL. …) do hệ thống ghi.", "invalid_signer")
     return value
 
 
@@ -200,16 +209,47 @@ def balanced(title: str) -> str:
 # ủy quyền) an officer by the head's order or mandate: the head named after it never signs so
 # himself. TM. (thay mặt) is a collective body's, which its head signs too: kept.
 _DELEGATION = re.compile(r"^\s*(?:KT|TL|TUQ)\.\s*(.+)$", re.I)
+# An acting head ("Q. Giám đốc", "Quyền Giám đốc") and a deputy ("Phó Giám đốc"), matched on
+# ``ascii_key`` (case and accents aside).
+_ACTING = re.compile(r"^(?:q\.|quyen\s)\s*(.+)$")
+_DEPUTY = re.compile(r"^pho\s+(.+)$")
 
 
 def signature(profile: dict, options: ReportOptions) -> dict:
     """The signer's authority line, title and name: the profile's, the officer's title and
-    name over them. The head signing in person (title equal to the head's, case and accents
-    aside) signs without the "KT. GIÁM ĐỐC" line; a deputy keeps it."""
+    name over them, the title in capitals as typed.
+
+    The authority line follows Decree 30/2020/NĐ-CP, Article 13 (thẩm quyền ký) and Appendix I
+    (mục VII, "quyền hạn, chức vụ của người ký"), for the head named in the profile's delegated
+    authority ("KT. GIÁM ĐỐC" → head "GIÁM ĐỐC"), titles compared case and accents aside:
+
+    - the head's own title ("Giám đốc"): the head signs in person, no authority line;
+    - an acting head ("Q. Giám đốc", "Quyền Giám đốc"): signs as the head, no authority line,
+      the title as typed ("Q. GIÁM ĐỐC");
+    - a deputy of the head ("Phó Giám đốc"): "KT. GIÁM ĐỐC" (ký thay: KT. is a deputy's only);
+    - any other officer ("Chánh Văn phòng", "Trưởng phòng …"): "TL. GIÁM ĐỐC" (thừa lệnh:
+      an officer the head instructs to sign) above his own title.
+
+    A collective body's "TM. …" (thay mặt, Article 13 likewise) and a profile without a delegated
+    authority keep the profile's line whatever the title; no title typed keeps the profile's
+    authority and title. A title typed with an authority ("KT. Giám đốc") never gets here:
+    ``_signer_field`` refuses it (``invalid_signer``).
+    """
     authority = profile.get("authority", "")
-    title = (options.signer_title or profile.get("title", "")).upper()
+    typed = options.signer_title
+    title = (typed or profile.get("title", "")).upper()
     delegated = _DELEGATION.match(authority)
-    if delegated and ascii_key(delegated.group(1)) == ascii_key(title):
+    if delegated and typed:
+        head = delegated.group(1).strip()
+        key, head_key = ascii_key(typed), ascii_key(head)
+        acting, deputy = _ACTING.match(key), _DEPUTY.match(key)
+        if key == head_key or (acting and acting.group(1) == head_key):
+            authority = ""
+        elif deputy and deputy.group(1) == head_key:
+            authority = f"KT. {head}"
+        else:
+            authority = f"TL. {head}"
+    elif delegated and ascii_key(delegated.group(1)) == ascii_key(title):
         authority = ""
     return {"authority": authority, "title": title,
             "name": options.signer_name or profile.get("name", "")}

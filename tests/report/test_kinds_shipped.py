@@ -405,7 +405,15 @@ def test_the_checker_reads_each_of_two_appendices():
     ("Giám đốc", ["GIÁM ĐỐC", "Nguyễn Văn A"]),
     ("giam doc", ["GIAM DOC", "Nguyễn Văn A"]),
     ("Phó Giám đốc", ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Văn A"]),
+    ("pho giam doc", ["KT. GIÁM ĐỐC", "PHO GIAM DOC", "Nguyễn Văn A"]),
     (None, ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Văn A"]),
+    # An acting head signs as the head: no authority line, his title as typed.
+    ("Q. Giám đốc", ["Q. GIÁM ĐỐC", "Nguyễn Văn A"]),
+    ("Quyền Giám đốc", ["QUYỀN GIÁM ĐỐC", "Nguyễn Văn A"]),
+    # Any other officer signs by the head's order (thừa lệnh), never KT.
+    ("Chánh Văn phòng", ["TL. GIÁM ĐỐC", "CHÁNH VĂN PHÒNG", "Nguyễn Văn A"]),
+    ("Trưởng phòng Gia đình", ["TL. GIÁM ĐỐC", "TRƯỞNG PHÒNG GIA ĐÌNH", "Nguyễn Văn A"]),
+    ("Phó Chánh Văn phòng", ["TL. GIÁM ĐỐC", "PHÓ CHÁNH VĂN PHÒNG", "Nguyễn Văn A"]),
 ])
 def test_the_head_signs_without_kt_and_a_deputy_on_his_behalf(slug, title, lines):
     kind = CATALOG.kind(slug)

@@ -11,7 +11,7 @@ import pytest
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
-from tasks.report.context import ReportOptions, header_name
+from tasks.report.context import ReportOptions, header_name, signature
 from tasks.report.errors import ReportError
 from tasks.report.input_workbook import make_input_workbook
 from tasks.report.kinds import Catalog
@@ -172,3 +172,34 @@ def test_a_long_list_of_places_becomes_a_count_with_the_appendix(catalog):
     assert "134 buổi tuyên truyền qua hệ thống loa phát thanh (67/148 xã, phường, chi tiết " \
            "tại Phụ lục)" in text
     assert "xã Hy Cương, " not in text.split("Phụ lục")[0]
+
+
+@pytest.mark.parametrize(("authority", "title", "expected"), [
+    # A collective body's TM. line stays whoever signs for it.
+    ("TM. ỦY BAN NHÂN DÂN", "Chủ tịch", ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")),
+    ("TM. ỦY BAN NHÂN DÂN", "Phó Chủ tịch", ("TM. ỦY BAN NHÂN DÂN", "PHÓ CHỦ TỊCH")),
+    # A head named after TL. / TUQ. in the profile is found the same way.
+    ("TL. GIÁM ĐỐC", "Giám đốc", ("", "GIÁM ĐỐC")),
+    ("TUQ. GIÁM ĐỐC", "Phó Giám đốc", ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")),
+    ("KT. CHỦ TỊCH", "Q. Chủ tịch", ("", "Q. CHỦ TỊCH")),
+    ("KT. CHỦ TỊCH", "Chánh Văn phòng", ("TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG")),
+    # No delegated authority in the profile: nothing to derive, the profile's line is kept.
+    ("", "Chánh Văn phòng", ("", "CHÁNH VĂN PHÒNG")),
+])
+def test_the_authority_line_follows_the_signers_title(authority, title, expected):
+    signer = signature({"authority": authority, "title": "PHÓ GIÁM ĐỐC", "name": ""},
+                       ReportOptions(signer_title=title))
+    assert (signer["authority"], signer["title"]) == expected
+
+
+@pytest.mark.parametrize("title", ["KT. Giám đốc", "TL. Giám đốc", "tuq. Giám đốc",
+                                   "TM. Ủy ban nhân dân", "KT Giám đốc", " kt.Giám đốc"])
+def test_a_title_typed_with_an_authority_is_refused(title):
+    with pytest.raises(ReportError) as raised:
+        ReportOptions.from_dict({"signer_title": title})
+    assert raised.value.code == "invalid_signer"
+    assert "thẩm quyền ký (KT., TL. …) do hệ thống ghi" in str(raised.value)
+
+
+def test_a_name_starting_like_an_authority_is_a_name():
+    assert ReportOptions.from_dict({"signer_name": "Tlinh Kt"}).signer_name == "Tlinh Kt"

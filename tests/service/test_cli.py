@@ -80,6 +80,7 @@ def test_jobs_commands_print_vietnam_time_with_its_offset():
     (["--period", "2023", "--report-number", "1" * 50], "invalid_report_number"),
     (["--period", "2023", "--signer-name", "Nguyễn Văn A 😀"], "invalid_signer"),
     (["--period", "2023", "--signer-title", "T" * 81], "invalid_signer"),
+    (["--period", "2023", "--signer-title", "KT. Giám đốc"], "invalid_signer"),
 ])
 def test_render_refuses_an_impossible_period_and_bad_header_fields(tmp_path, monkeypatch,
                                                                    options, code):

@@ -198,7 +198,8 @@ def test_web_form_shows_field_errors_in_vietnamese(settings):
 
 @pytest.mark.parametrize("fields, says", [
     ({"report_number": "9" * 10_000}, "Số báo cáo quá dài (10000 ký tự): tối đa 6 chữ số"),
-    ({"signer_name": "Nguyễn Văn A 😀"}, "Họ tên người ký (signer_name) chỉ được gồm chữ cái"),
+    ({"signer_name": "Nguyễn Văn A 😀"}, "Họ tên người ký chỉ được gồm chữ cái"),
+    ({"signer_title": "KT. Giám đốc"}, "thẩm quyền ký (KT., TL. …) do hệ thống ghi"),
 ])
 def test_web_form_checks_number_and_signer_as_the_api_does(settings, fields, says):
     from service import create_app
