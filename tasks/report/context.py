@@ -255,6 +255,24 @@ def signature(profile: dict, options: ReportOptions) -> dict:
             "name": options.signer_name or profile.get("name", "")}
 
 
+def _without_the_signer(recipients: list[str], profile: dict, signer: dict) -> list[str]:
+    """The recipients, less the head of the agency ("Giám đốc Sở", "Giám đốc Sở (để b/c)")
+    when the head (or an acting head) signs: a report is not sent to its own signer. A deputy
+    or an officer signing keeps the head among the recipients."""
+    delegated = _DELEGATION.match(profile.get("authority", ""))
+    if not delegated or signer["authority"]:
+        return recipients
+    head = ascii_key(delegated.group(1))
+    kept = []
+    for recipient in recipients:
+        key = ascii_key(recipient)
+        rest = key[len(head):].lstrip() if key.startswith(head) else None
+        if rest is not None and (rest == "" or rest.startswith(("so", "("))):
+            continue
+        kept.append(recipient)
+    return kept
+
+
 # The issuing agency's column (7,5 cm) holds about 26 capitals of 13 pt bold; a longer name
 # wraps. Word would wrap it at the last word that fits ("… THỂ THAO VÀ DU / LỊCH"), splitting a
 # two-syllable word; the name is broken before its last "VÀ" (or after its last comma) instead.
@@ -301,6 +319,7 @@ def common_context(kind: ReportKind, province: ProvinceAtDate, agency: Agency,
     if agency.addressee and (not recipients or recipients[0] != "Như trên"):
         recipients.insert(0, "Như trên")
     recipients.append(f"Lưu: VT, {agency.archive_unit}" if agency.archive_unit else "Lưu: VT")
+    signer = signature(agency.signer, options)
     context = {
         "doc": _doc(options, kind, agency, era.place, province.day.year, full_name),
         "agency": {
@@ -310,8 +329,8 @@ def common_context(kind: ReportKind, province: ProvinceAtDate, agency: Agency,
         },
         "campaign": _campaign(kind, campaign, period),
         "period": _period(period, options.report_date),
-        "signer": signature(agency.signer, options),
-        "recipients": recipients,
+        "signer": signer,
+        "recipients": _without_the_signer(recipients, agency.signer, signer),
         "coverage": coverage or {"reported": 0, "total": 0, "nouns": "", "missing": [],
                                  "complete": True, "text": ""},
     }

@@ -425,6 +425,20 @@ def test_the_head_signs_without_kt_and_a_deputy_on_his_behalf(slug, title, lines
         check_document(compiled.document))
 
 
+@pytest.mark.parametrize(("title", "listed"), [
+    ("Giám đốc", False), ("Q. Giám đốc", False),  # the head signs: not sent to himself
+    ("Phó Giám đốc", True), ("Chánh Văn phòng", True), (None, True),
+])
+def test_the_head_is_a_recipient_unless_he_signs(title, listed):
+    slug = "gender-equality-month"
+    kind = CATALOG.kind(slug)
+    request = ReportRequest(slug, kind.sample_province, kind.sample_period,
+                            ReportOptions(signer_name="Nguyễn Văn A", signer_title=title))
+    text = docx_text(compile_report(CATALOG, request, sample(slug)).document)
+    assert ("- Giám đốc Sở;" in text) is listed
+    assert "- UBND tỉnh (để báo cáo);" in text and "- Lưu: VT" in text
+
+
 @pytest.mark.parametrize("slug", sorted(CATALOG.kinds))
 def test_the_stt_column_holds_its_heading_on_one_line(slug):
     # 10 mm less the cell margins broke "STT" as "ST/T"; 12 mm holds it at 11 pt bold.
