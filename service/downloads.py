@@ -20,7 +20,7 @@ from tasks.report.errors import ReportError
 from tasks.report.input_workbook import make_input_workbook
 from tasks.report.request import ReportRequest, resolve
 from tasks.store import StoreError
-from tasks.store.records import JobStatus
+from tasks.store.records import Job, JobStatus
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,8 +44,9 @@ def attachment(data: bytes, name: str, mimetype: str) -> Response:
     return response
 
 
-def document_response(job_id: str) -> Response:
-    """The .docx of a succeeded job; 404 for unknown jobs, 409 while it is not ready."""
+def succeeded_job(job_id: str) -> Job:
+    """The job, when it succeeded and its files are kept; ``ApiError`` 404 for an unknown job,
+    410 ``document_expired`` once retention removed its files, 409 while it is not ready."""
     job = find_job(job_id)
     if job.purged_at is not None:
         raise ApiError(410, "document_expired",
@@ -54,6 +55,12 @@ def document_response(job_id: str) -> Response:
     if job.status != JobStatus.SUCCEEDED or not job.document_key:
         raise ApiError(409, "document_not_ready",
                        "Báo cáo chưa sẵn sàng: chưa lập xong hoặc không lập được.")
+    return job
+
+
+def document_response(job_id: str) -> Response:
+    """The .docx of a succeeded job; 404 for unknown jobs, 409 while it is not ready."""
+    job = succeeded_job(job_id)
     try:
         data = runtime().files.read(job.document_key)
     except StoreError as e:

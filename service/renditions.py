@@ -15,15 +15,15 @@ from flask import Response
 from kombu.exceptions import OperationalError
 from redis.exceptions import RedisError
 
-from service.downloads import attachment
+from service.downloads import attachment, succeeded_job
 from service.errors import ApiError
-from service.job_lookup import MAX_WAIT, find_job
+from service.job_lookup import MAX_WAIT
 from service.runtime import celery_app, runtime
 from tasks.celery_app import QUEUE
 from tasks.events import PDF_PREFIX
 from tasks.renditions import CONVERT_TASK
 from tasks.store import StoreError
-from tasks.store.records import Job, JobStatus
+from tasks.store.records import Job
 from tasks.store.renditions import Rendition, RenditionStatus, preview_key
 
 PDF = "application/pdf"
@@ -36,18 +36,6 @@ def _wait_seconds(wait: str | None) -> float:
         return max(0.0, min(float(wait) if wait not in (None, "") else DEFAULT_WAIT, MAX_WAIT))
     except ValueError as e:
         raise ApiError(400, "bad_wait", "Tham số wait phải là số giây.") from e
-
-
-def _succeeded(job_id: str) -> Job:
-    job = find_job(job_id)
-    if job.purged_at is not None:
-        raise ApiError(410, "document_expired",
-                       "Tệp của yêu cầu này đã bị xóa theo thời hạn lưu trữ "
-                       f"({runtime().settings.retention_days} ngày).")
-    if job.status != JobStatus.SUCCEEDED or not job.document_key:
-        raise ApiError(409, "document_not_ready",
-                       "Báo cáo chưa sẵn sàng: chưa lập xong hoặc không lập được.")
-    return job
 
 
 def _request(job: Job, celery: Celery) -> None:
@@ -72,7 +60,7 @@ def ready_rendition(job_id: str, wait: str | None) -> tuple[Job, Rendition]:
     Raises ``ApiError`` as the module docstring says.
     """
     seconds = _wait_seconds(wait)
-    job = _succeeded(job_id)
+    job = succeeded_job(job_id)
     rt = runtime()
     rendition = rt.renditions.get(job.id)
     if rendition is None or rendition.status != RenditionStatus.READY:
