@@ -153,6 +153,8 @@ class _Progress:
         self.last = None
 
     def __call__(self, job: dict) -> None:
+        from service.client import FINISHED
+
         if not sys.stderr.isatty():
             line = f"  {job['status']:<9} {job['progress']:>3}% {job['stage']}"
             if line != self.last:
@@ -163,7 +165,7 @@ class _Progress:
             self.bar = click.progressbar(length=100, label="reportgen", file=sys.stderr,
                                          show_percent=True, show_eta=False, width=30)
             self.bar.__enter__()
-        done = 100 if job["status"] in ("succeeded", "failed", "cancelled") else job["progress"]
+        done = 100 if job["status"] in FINISHED else job["progress"]
         self.bar.label = f"{job['status']:<9} {job['stage']:<12}"
         self.bar.update(max(0, done - self.shown))
         self.shown = max(self.shown, done)

@@ -8,7 +8,10 @@ from pathlib import Path
 
 import requests
 
-FINISHED = ("succeeded", "failed", "cancelled")
+# A job's states and ends as the status resource names them (``tasks.store.records``; a
+# test holds them equal, the CLI does not load SQLAlchemy to know them).
+FINISHED = ("succeeded", "failed", "rejected", "cancelled")
+STATUSES = ("queued", "running", *FINISHED)
 PDF_WAIT = 300.0  # seconds a download waits for a PDF that is being made
 
 

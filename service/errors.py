@@ -36,13 +36,14 @@ class ApiError(Exception):
     """An error answered to the client with ``status`` and a JSON body."""
 
     def __init__(self, status: int, code: str, message: str, details: list[dict] | None = None,
-                 headers: dict | None = None) -> None:
+                 headers: dict | None = None, job: dict | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.details = details or []
         self.headers = headers or {}
+        self.job = job  # the job the error is about (``invalid_data``: the rejected one)
 
     @classmethod
     def from_report_error(cls, error: ReportError, status: int = 422) -> ApiError:
@@ -50,7 +51,10 @@ class ApiError(Exception):
         return cls(status, error.code, error.message, details)
 
     def body(self) -> dict:
-        return {"error": {"code": self.code, "message": self.message, "details": self.details}}
+        error = {"code": self.code, "message": self.message, "details": self.details}
+        if self.job is not None:
+            error["job"] = self.job
+        return {"error": error}
 
 
 def _wants_json() -> bool:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from service.client import ApiClient, ClientError
+from service.client import STATUSES, ApiClient, ClientError
 from tasks.report.clock import VIETNAM
 
 EXIT_FAILED, EXIT_USAGE, EXIT_UNREACHABLE = 1, 2, 3
@@ -84,8 +84,7 @@ def jobs() -> None:
 
 @jobs.command("list")
 @server_options
-@click.option("--status", type=click.Choice(["queued", "running", "succeeded", "failed",
-                                             "cancelled"]), default=None)
+@click.option("--status", type=click.Choice(STATUSES), default=None)
 @click.option("--template", default=None, help="Report kind slug.")
 @click.option("--province", default=None, help="Province slug.")
 @click.option("--period", default=None, help="Period as submitted, e.g. 2023.")
@@ -115,14 +114,14 @@ def list_jobs(server, token, status, template, province, period, since, page,
 @server_options
 @click.argument("job_id")
 def show(server, token, job_id) -> None:
-    """Print a job's state as JSON, times in Vietnam time (exit 1 when it failed or was
-    cancelled)."""
+    """Print a job's state as JSON, times in Vietnam time (exit 1 when it failed, its data
+    was rejected, or it was cancelled)."""
     try:
         job = ApiClient(server, token=token).job(f"/api/v1/jobs/{job_id}")
     except ClientError as e:
         refused(e)
     click.echo(json.dumps(in_vietnam_time(job), ensure_ascii=False, indent=2))
-    if job["status"] in ("failed", "cancelled"):
+    if job["status"] in ("failed", "rejected", "cancelled"):
         sys.exit(EXIT_FAILED)
 
 

@@ -6,6 +6,15 @@ cannot be committed (the database is away, full, read-only) the stored upload is
 the caller gets a 503; when the queue cannot be reached the row, its key and the file are
 removed and the caller gets a 503. A process killed after the commit leaves a queued row that
 the reconciler sends, and a key that finds that job.
+
+The web does web work only: it checks the fields, the size, the file's type by content and a
+ZIP's central directory (``check_upload``: bounded, nothing is inflated or parsed). Reading and
+validating the workbook is the worker's, once (``tasks.jobs``): the submission subscribes to
+the job's announcements, sends it, and holds its answer up to ``Settings.check_wait`` seconds
+for the worker's verdict. Data with errors is then answered 422 ``invalid_data`` with every
+problem (the job ends ``rejected``, the record of that refusal), data that passed 202. With no
+verdict in time (every worker busy or stopped) the answer is 202 with the job ``queued``: the
+job is checked when a worker takes it, and may still end ``rejected``.
 """
 
 from __future__ import annotations
@@ -13,9 +22,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 import unicodedata
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from celery import Celery
@@ -26,15 +37,17 @@ from service.errors import ApiError
 from service.periods import request_error
 from tasks.celery_app import send_jobs
 from tasks.faults import fault_point
+from tasks.report.archive_guard import check_entries
 from tasks.report.context import ReportOptions
 from tasks.report.errors import ReportError
 from tasks.report.intake import ValidationResult, validate_upload
 from tasks.report.request import ReportRequest, resolve
 from tasks.report.workbook import IntakeError, detect_type
 from tasks.runtime import Runtime
+from tasks.status import API_PREFIX
 from tasks.store import StoreError
 from tasks.store.idempotency import IdempotencyKeys, KeyLostError, KeyState
-from tasks.store.records import Job, utcnow
+from tasks.store.records import Job, JobStatus, utcnow
 from tasks.webhooks import CallbackRefused, check_callback_url
 
 log = logging.getLogger(__name__)
@@ -76,7 +89,9 @@ def build_request(runtime: Runtime, fields: Mapping[str, str]) -> ReportRequest:
 def check_upload(runtime: Runtime, upload: Upload | None) -> str:
     """The upload's type (``xlsx``, ``ods`` or ``csv``); raises ``ApiError``: 400
     ``missing_file`` when no file was chosen (no part, or a part without a name and without
-    bytes, as a browser sends it), 422 ``empty_file`` for a chosen file of 0 bytes, 413, 415."""
+    bytes, as a browser sends it), 422 ``empty_file`` for a chosen file of 0 bytes, 413, 415,
+    422 ``invalid_data`` for an archive whose directory is refused (too many entries, a part
+    too large or too compressed, encrypted, ``tasks.report.archive_guard``)."""
     if upload is None or not (upload.data or upload.filename):
         raise ApiError(400, "missing_file", "Chưa chọn tệp dữ liệu (data).")
     limit = runtime.settings.max_upload_bytes
@@ -84,9 +99,16 @@ def check_upload(runtime: Runtime, upload: Upload | None) -> str:
         raise ApiError(413, "too_large",
                        f"Tệp dữ liệu vượt quá {limit // (1024 * 1024)} MB.")
     try:
-        return detect_type(upload.data)
+        file_type = detect_type(upload.data)
     except IntakeError as e:
         raise ApiError.from_report_error(e, 422 if e.code == "empty_file" else 415) from e
+    if file_type != "csv":
+        try:  # the archive's directory only: a bomb is refused before it is stored
+            check_entries(upload.data)
+        except IntakeError as e:
+            raise ApiError(422, "invalid_data", "Tệp dữ liệu bị từ chối: " + e.message,
+                           [p.as_dict() for p in e.problems()]) from e
+    return file_type
 
 
 @dataclass(frozen=True)
@@ -136,12 +158,13 @@ def check_data(runtime: Runtime, request: ReportRequest, upload: Upload) -> Vali
         raise ApiError.from_report_error(e, 422) from e
 
 
-def require_valid_data(runtime: Runtime, request: ReportRequest, upload: Upload) -> None:
-    """Raise ``ApiError`` 422 ``invalid_data`` listing the problems when the data has errors."""
-    result = check_data(runtime, request, upload)
-    if not result.valid:
-        raise ApiError(422, "invalid_data", f"Dữ liệu có {len(result.errors)} lỗi cần sửa.",
-                       [p.as_dict() for p in result.errors + result.warnings])
+def refused(job: Job) -> ApiError:
+    """422 ``invalid_data`` for a job whose data the worker rejected: every problem (errors,
+    then warnings) and, in ``job``, the id and status URL of the record of that refusal."""
+    errors, warnings = job.errors or [], job.warnings or []
+    return ApiError(422, "invalid_data", f"Dữ liệu có {len(errors)} lỗi cần sửa.",
+                    errors + warnings, job={"id": job.id, "status": str(job.status),
+                                            "status_url": f"{API_PREFIX}/jobs/{job.id}"})
 
 
 def submit_job(runtime: Runtime, celery: Celery, fields: Mapping[str, str],
@@ -151,31 +174,32 @@ def submit_job(runtime: Runtime, celery: Celery, fields: Mapping[str, str],
 
     With ``idempotency_key``, a repeat of the same request returns the first one's job.
     ``rerun_of`` links the new job to the one it runs again.
-    Raises ``ApiError``: 400/413/415/422 for a request that cannot be valid, 422
-    ``invalid_data`` for data with errors (nothing is created in either case), 409 while a
-    request with the same key is in flight, 422 when the key was used
-    for another request, 503 when storage or the queue is unavailable (nothing is left).
+    Raises ``ApiError``: 400/413/415/422 for a request that cannot be valid (nothing is
+    created), 422 ``invalid_data`` when the worker found errors in the data (the job is kept,
+    ``rejected``, and named in the error), 409 while a request with the same key is in
+    flight, 422 when the key was used for another request, 503 when storage or the queue is
+    unavailable (nothing is left).
     """
     request = build_request(runtime, fields)
     callback = callback_url(runtime, fields)
     file_type = check_upload(runtime, upload)
-    require_valid_data(runtime, request, upload)
     print_ = fingerprint(request, upload, callback)
     links = {"callback_url": callback, "rerun_of": rerun_of}
     if not idempotency_key:
-        return _create(runtime, celery, request, upload, file_type, owner, print_, links)
+        return _checked(_create(runtime, celery, request, upload, file_type, owner, print_,
+                                links))
     key = idempotency_key[:255]
     keys = IdempotencyKeys(runtime.jobs)
     found = keys.reserve(owner.scope, key, print_)
     if found.state is KeyState.DONE:
-        return runtime.jobs.get(found.job_id)
+        return _checked(runtime.jobs.get(found.job_id))
     if found.state is KeyState.IN_FLIGHT:
         raise _in_flight()
     if found.state is KeyState.MISMATCH:
         raise ApiError(422, "idempotency_key_reused",
                        "Idempotency-Key này đã dùng cho một yêu cầu khác.")
     try:
-        return _create(runtime, celery, request, upload, file_type, owner, print_, links, key)
+        job = _create(runtime, celery, request, upload, file_type, owner, print_, links, key)
     except KeyLostError as e:  # the key now belongs to the request that took it over
         raise _in_flight() from e
     except ApiError:
@@ -184,6 +208,14 @@ def submit_job(runtime: Runtime, celery: Celery, fields: Mapping[str, str],
         except StoreError as e:  # the reservation lapses by itself (``ABANDONED``)
             log.error("idempotency key of %s not released: %s", owner.scope, e)
         raise
+    return _checked(job)
+
+
+def _checked(job: Job) -> Job:
+    """``job``, unless the worker rejected its data: then ``refused``."""
+    if job.status == JobStatus.REJECTED:
+        raise refused(job)
+    return job
 
 
 def _in_flight() -> ApiError:
@@ -230,25 +262,67 @@ def _create(runtime: Runtime, celery: Celery, request: ReportRequest, upload: Up
                        "Máy chủ không ghi được yêu cầu lập báo cáo vào cơ sở dữ liệu; chưa nhận "
                        "yêu cầu. Vui lòng thử lại sau.", headers={"Retry-After": "30"}) from e
     fault_point("job_committed", 0, job_id)
-    try:
-        send_jobs(celery, [job_id])
-    except (OperationalError, RedisError, OSError) as e:
-        log.error("cannot queue job %s: %s", job_id, e)
+    with _listening(runtime, job_id) as heard:
         try:
-            if key:
-                keys.remove_job(owner.scope, key, job_id)
-            else:
-                runtime.jobs.delete(job_id)
-        except StoreError as undo:
-            # The row stays, queued: as after a crash past the commit, the reconciler sends
-            # it once the queue is back, so the job is accepted after all.
-            log.error("job %s stays queued for the reconciler: %s", job_id, undo)
-            return job
-        _discard(runtime, stored.key)
-        raise ApiError(503, "queue_unavailable",
-                       "Hàng đợi xử lý tạm thời không hoạt động; chưa nhận yêu cầu lập báo cáo. "
-                       "Vui lòng thử lại sau.", headers={"Retry-After": "30"}) from e
-    return job
+            send_jobs(celery, [job_id])
+        except (OperationalError, RedisError, OSError) as e:
+            return _unsent(runtime, job, stored.key, owner, key, e)
+        return _await_check(runtime, job, heard)
+
+
+def _unsent(runtime: Runtime, job: Job, upload_key: str, owner: Owner, key: str | None,
+            error: Exception) -> Job:
+    """A committed job whose message could not be sent: undo it and raise 503; when even
+    the undo fails, the job stays queued for the reconciler and is accepted after all."""
+    log.error("cannot queue job %s: %s", job.id, error)
+    try:
+        if key:
+            IdempotencyKeys(runtime.jobs).remove_job(owner.scope, key, job.id)
+        else:
+            runtime.jobs.delete(job.id)
+    except StoreError as undo:
+        # The row stays, queued: as after a crash past the commit, the reconciler sends
+        # it once the queue is back, so the job is accepted after all.
+        log.error("job %s stays queued for the reconciler: %s", job.id, undo)
+        return job
+    _discard(runtime, upload_key)
+    raise ApiError(503, "queue_unavailable",
+                   "Hàng đợi xử lý tạm thời không hoạt động; chưa nhận yêu cầu lập báo cáo. "
+                   "Vui lòng thử lại sau.", headers={"Retry-After": "30"}) from error
+
+
+@contextmanager
+def _listening(runtime: Runtime, job_id: str) -> Iterator[Callable[[float], bool]]:
+    """The job's "accepted" and "ended" announcements, subscribed to before it is sent (a
+    ``heard`` that only sleeps when there is no Redis to listen on or no wait)."""
+    if runtime.events is None or runtime.settings.check_wait <= 0:
+        yield lambda timeout: time.sleep(min(timeout, 0.1)) or False
+        return
+    with runtime.events.listening(job_id) as heard:
+        yield heard
+
+
+def _await_check(runtime: Runtime, job: Job, heard: Callable[[float], bool]) -> Job:
+    """The job once the worker accepted or ended it, or as it is after ``check_wait``
+    seconds. The row is read again after each second without an announcement (an
+    announcement lost on the way costs at most that second)."""
+    deadline = time.monotonic() + runtime.settings.check_wait
+    while (left := deadline - time.monotonic()) > 0:
+        if heard(min(left, 1.0)):
+            break
+        if JobStatus(_current(runtime, job).status).finished:
+            break
+    return _current(runtime, job)
+
+
+def _current(runtime: Runtime, job: Job) -> Job:
+    """The job's row as it is now; ``job`` itself when it cannot be read (it is committed
+    and sent: it is accepted all the same, and its status URL will tell)."""
+    try:
+        return runtime.jobs.get(job.id) or job
+    except StoreError as e:
+        log.warning("job %s: status not read after its check: %s", job.id, e)
+        return job
 
 
 def _discard(runtime: Runtime, key: str) -> None:

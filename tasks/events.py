@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from urllib.parse import urlsplit
 
 import redis
@@ -17,6 +18,10 @@ log = logging.getLogger(__name__)
 _PREFIX = "reportgen:job-finished:"
 # Channel prefix of "a job's PDF is ready, or could not be made".
 PDF_PREFIX = "reportgen:pdf-done:"
+# Channel prefix of "the worker read and validated a job's upload and found no error".
+ACCEPTED_PREFIX = "reportgen:job-accepted:"
+# What a submission waits for: its data accepted, or the job ended (rejected, failed, ...).
+CHECKED = (ACCEPTED_PREFIX, _PREFIX)
 
 
 def redis_client(url: str) -> redis.Redis:
@@ -60,3 +65,40 @@ class JobEvents:
             log.warning("waiting for job %s without events: %s", job_id, e)
             while running() and time.monotonic() < deadline:
                 time.sleep(0.25)
+
+    @contextmanager
+    def listening(self, job_id: str, prefixes: tuple[str, ...] = CHECKED
+                  ) -> Iterator[Callable[[float], bool]]:
+        """Subscribe to ``job_id``'s announcements under ``prefixes`` before anything is sent
+        that could make them, and yield ``heard(timeout)``: ``True`` once an announcement
+        arrived, ``False`` after ``timeout`` seconds without one.
+
+        Subscribing first means an announcement made a moment after the send is never missed.
+        Without Redis (an error at any point) ``heard`` only sleeps, at most 0,1 s a call, so
+        that the caller looks at the job table instead.
+        """
+        pubsub = None
+        try:
+            pubsub = self.client.pubsub(ignore_subscribe_messages=True)
+            pubsub.subscribe(*(prefix + job_id for prefix in prefixes))
+        except redis.RedisError as e:
+            log.warning("waiting for job %s without events: %s", job_id, e)
+            pubsub = None
+
+        def heard(timeout: float) -> bool:
+            nonlocal pubsub
+            if pubsub is not None:
+                try:
+                    return pubsub.get_message(timeout=max(timeout, 0.0)) is not None
+                except redis.RedisError as e:
+                    log.warning("waiting for job %s without events: %s", job_id, e)
+                    pubsub = None
+            time.sleep(min(max(timeout, 0.0), 0.1))
+            return False
+
+        try:
+            yield heard
+        finally:
+            if pubsub is not None:
+                with suppress(redis.RedisError):
+                    pubsub.close()

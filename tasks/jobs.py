@@ -3,6 +3,11 @@
 A task body is short; it claims the job with a conditional update (a duplicate delivery of a
 finished or held job does nothing), keeps the claim alive with a heartbeat while the pipeline
 runs, stores the document under the job's one key, then records the outcome.
+
+The upload is read and validated here, once, never in the web process: data with errors (or
+a file that cannot be read) ends the job ``rejected`` with every problem; data that passes is
+announced on ``ACCEPTED_PREFIX`` (the submission holding its HTTP answer for the check wakes
+up) and goes straight on to be rendered from what was just validated.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 
 from tasks import stage_clock
 from tasks.celery_app import COMPILE_TASK, RECONCILE_TASK, RETENTION_TASK, TRY_KIND_TASK
+from tasks.events import ACCEPTED_PREFIX
 from tasks.faults import fault_point
 from tasks.periodic import run_pass
 from tasks.reconcile import reconcile
@@ -26,6 +32,7 @@ from tasks.report.errors import DataError, ReportError
 from tasks.report.kinds import Catalog
 from tasks.report.pipeline import compile_report
 from tasks.report.request import ReportRequest
+from tasks.report.sheets import IntakeError
 from tasks.retention import RETENTION_EVERY, purge_expired
 from tasks.runtime import Runtime
 from tasks.store import StoreError
@@ -53,13 +60,14 @@ class RunOutcome(enum.StrEnum):
 
     SUCCEEDED = "succeeded"  # the job ended with its document
     FAILED = "failed"  # the job ended with its errors
+    REJECTED = "rejected"  # the job ended with the errors of its data
     HELD = "held"  # a live attempt holds the job: look again once its lease may have run out
     SKIPPED = "skipped"  # nothing to do: finished, cancelled, missing, or lost meanwhile
 
     @property
     def ended(self) -> JobStatus | None:
         """The status this delivery ended the job with; ``None`` when it did not end it."""
-        ended = self in (RunOutcome.SUCCEEDED, RunOutcome.FAILED)
+        ended = self in (RunOutcome.SUCCEEDED, RunOutcome.FAILED, RunOutcome.REJECTED)
         return JobStatus(self.value) if ended else None
 
 
@@ -156,17 +164,27 @@ def _compile(runtime: Runtime, claim: Claim, lost: threading.Event) -> RunOutcom
         data = runtime.files.read(job.upload_key)
         options = ReportOptions.from_dict(job.options or {})
         request = ReportRequest(job.template, job.province, job.period, options)
-        fault_point("render", claim.attempt, job.id)
         catalog, template = _pinned(runtime, job)
-        compiled = compile_report(catalog, request, data, progress, template=template)
+
+        def accepted() -> None:
+            _announce_accepted(runtime, job.id)
+            fault_point("render", claim.attempt, job.id)
+
+        compiled = compile_report(catalog, request, data, progress, template=template,
+                                  accepted=accepted)
         progress("storing", 90)
         fault_point("before_store", claim.attempt, job.id)
         stored = runtime.files.put(document_key(job.id), compiled.document)
         fault_point("after_store", claim.attempt, job.id)
     except DataError as e:
         runtime.jobs.fail(job.id, [p.as_dict() for p in e.problems()],
-                          [p.as_dict() for p in e.warnings()], attempt=claim.attempt)
-        return RunOutcome.FAILED
+                          [p.as_dict() for p in e.warnings()], attempt=claim.attempt,
+                          status=JobStatus.REJECTED)
+        return RunOutcome.REJECTED
+    except IntakeError as e:  # the file itself was refused or could not be read
+        runtime.jobs.fail(job.id, [p.as_dict() for p in e.problems()], [],
+                          attempt=claim.attempt, status=JobStatus.REJECTED)
+        return RunOutcome.REJECTED
     except ReportError as e:
         runtime.jobs.fail(job.id, [p.as_dict() for p in e.problems()], attempt=claim.attempt)
         return RunOutcome.FAILED
@@ -191,6 +209,12 @@ def _compile(runtime: Runtime, claim: Claim, lost: threading.Event) -> RunOutcom
             log.warning("job %s: the document of the cancelled job stays behind: %s",
                         job.id, e)
     return RunOutcome.SKIPPED
+
+
+def _announce_accepted(runtime: Runtime, job_id: str) -> None:
+    """Tell a submission waiting for this job's check that its data passed."""
+    if runtime.events is not None:
+        runtime.events.finished(job_id, "accepted", prefix=ACCEPTED_PREFIX)
 
 
 def _pinned(runtime: Runtime, job) -> tuple[Catalog, bytes | None]:

@@ -52,6 +52,7 @@ class Settings:
     max_attempts: int = 3
     page_size: int = 20
     lease_seconds: int = 30
+    check_wait: int = 20  # seconds a submission is held for the worker's check of its data
     reconcile_every: int = 30
     requeue_after: int = 60
     retention_days: int = 365
@@ -225,6 +226,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         page_size=_int(env, "REPORTGEN_PAGE_SIZE", DEFAULTS["page_size"]),
         lease_seconds=_int(env, "REPORTGEN_LEASE_SECONDS", DEFAULTS["lease_seconds"],
                            minimum=2),
+        check_wait=_int(env, "REPORTGEN_CHECK_WAIT", DEFAULTS["check_wait"], minimum=0),
         reconcile_every=_int(env, "REPORTGEN_RECONCILE_EVERY", DEFAULTS["reconcile_every"]),
         requeue_after=_int(env, "REPORTGEN_REQUEUE_AFTER", DEFAULTS["requeue_after"]),
         retention_days=_int(env, "REPORTGEN_RETENTION_DAYS", DEFAULTS["retention_days"]),

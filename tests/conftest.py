@@ -31,6 +31,7 @@ from service import create_app
 from service.embedded_redis import EmbeddedRedis
 from service.runner import worker_command
 from tasks.settings import REPO_ROOT, load_settings
+from tasks.store.records import FINISHED
 
 SAMPLE = REPO_ROOT / "doc_templates" / "gender-equality-month" / "sample.xlsx"
 
@@ -70,12 +71,9 @@ def worker_log(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("logs") / "worker.log"
 
 
-@pytest.fixture(scope="session")
-def worker(data_dir, redis_url, worker_log):
-    """A real Celery worker process (prefork, one child) for the session."""
-    env = make_env(data_dir, redis_url)
-    settings = load_settings(env)
-    log = worker_log
+@contextlib.contextmanager
+def running_worker(settings, env: dict[str, str], log: Path):
+    """A real Celery worker process (prefork, one child), ready, stopped on leaving."""
     with log.open("wb") as out:
         process = subprocess.Popen(worker_command(settings, concurrency=1), env=env,
                                    stdout=out, stderr=subprocess.STDOUT, cwd=REPO_ROOT,
@@ -83,19 +81,33 @@ def worker(data_dir, redis_url, worker_log):
     deadline = time.monotonic() + 60
     while b"ready." not in log.read_bytes():
         if process.poll() is not None or time.monotonic() > deadline:
+            os.killpg(process.pid, signal.SIGKILL)
             raise RuntimeError(f"worker did not start:\n{log.read_text()[-3000:]}")
         time.sleep(0.2)
-    yield process
-    os.killpg(process.pid, signal.SIGTERM)
     try:
-        process.wait(30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+        yield process
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def worker(data_dir, redis_url, worker_log):
+    """A real Celery worker process (prefork, one child) for the session."""
+    env = make_env(data_dir, redis_url)
+    with running_worker(load_settings(env), env, worker_log) as process:
+        yield process
 
 
 @pytest.fixture()
-def settings(data_dir, redis_url):
-    return load_settings(make_env(data_dir, redis_url))
+def settings(request, data_dir, redis_url):
+    """The app's settings. A test without the session's ``worker`` has nobody to check its
+    submissions: they are answered at once (202, ``queued``) instead of held for the wait."""
+    extra = {} if "worker" in request.fixturenames else {"REPORTGEN_CHECK_WAIT": "0"}
+    return load_settings(make_env(data_dir, redis_url, **extra))
 
 
 @pytest.fixture()
@@ -118,7 +130,7 @@ def wait_for_job(runtime, job_id: str, timeout: float = 60.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         job = runtime.jobs.get(job_id)
-        if job is not None and job.status in ("succeeded", "failed", "cancelled"):
+        if job is not None and job.status in FINISHED:
             return job
         time.sleep(0.1)
     pytest.fail(f"job {job_id} did not finish in {timeout}s (last: {job and job.status})")

@@ -8,7 +8,7 @@ one shape of ``service.errors``.
 
 from __future__ import annotations
 
-from service.api.openapi_schemas import SCHEMAS
+from service.api.openapi_schemas import SCHEMAS, STATUSES
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -110,9 +110,7 @@ def _jobs_paths() -> dict:
                                                 {"type": "integer", "minimum": 1,
                                                  "maximum": 100}),
                                    _query("status", "Only jobs in this state.", {
-                                       "type": "string", "enum": [
-                                           "queued", "running", "succeeded", "failed",
-                                           "cancelled"]}),
+                                       "type": "string", "enum": STATUSES}),
                                    _query("template", "Only this report kind."),
                                    _query("province", "Only this province."),
                                    _query("period", "Only this period, as submitted."),
@@ -121,13 +119,18 @@ def _jobs_paths() -> dict:
                                                    "(ISO 8601).")],
                     "responses": {"200": _json("JobList", "One page of jobs."),
                                   **_errors(400, 401)}},
-            "post": {"operationId": "createJob", "summary": "Submit a job.",
+            "post": {"operationId": "createJob", "summary": "Submit a job.", "description":
+                     "The worker reads and validates the data; the answer waits up to "
+                     "REPORTGEN_CHECK_WAIT seconds for its verdict: 422 invalid_data with "
+                     "every problem (the job, rejected, is named in error.job), or 202 with "
+                     "the job running. With no verdict in time, 202 with the job queued: it "
+                     "may still end rejected.",
                      "parameters": [{"name": "Idempotency-Key", "in": "header",
                                      "required": False, "schema": {"type": "string",
                                                                    "maxLength": 255}}],
                      "requestBody": {"required": True, "content": {
                          "multipart/form-data": {"schema": JOB_FORM}}},
-                     "responses": {"202": _json("JobCreated", "Queued.", {
+                     "responses": {"202": _json("JobCreated", "Accepted.", {
                          "Location": {"schema": {"type": "string"}}}),
                          **_errors(400, 401, 409, 413, 415, 422, 429, 503)}},
         },

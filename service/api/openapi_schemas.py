@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from tasks.store.records import JobStatus
+
+STATUSES = [status.value for status in JobStatus]
 STRING = {"type": "string"}
 TEXT_OR_NULL = {"type": ["string", "null"]}
 INT_OR_NULL = {"type": ["integer", "null"]}
@@ -31,7 +34,11 @@ PROBLEM = _object({
 
 ERROR = _object({"error": _object({
     "code": STRING, "message": STRING,
-    "details": {"type": "array", "items": _ref("Problem")}})})
+    "details": {"type": "array", "items": _ref("Problem")},
+    "job": _object({"id": STRING, "status": STRING, "status_url": STRING},
+                   description="With invalid_data: the job whose data the worker rejected "
+                   "(status rejected), kept as the record of that refusal."),
+}, required=["code", "message", "details"])})
 
 PDF = _object({
     "status": {"type": "string", "enum": ["none", "pending", "ready", "failed"]},
@@ -47,8 +54,7 @@ DOCUMENT = {"type": ["object", "null"], "properties": {
 JOB = _object({
     "id": STRING, "template": STRING, "province": STRING, "period": STRING,
     "options": {"type": "object"},
-    "status": {"type": "string", "enum": ["queued", "running", "succeeded", "failed",
-                                          "cancelled"]},
+    "status": {"type": "string", "enum": STATUSES},
     "stage": STRING, "progress": {"type": "integer", "minimum": 0, "maximum": 100},
     "attempts": {"type": "integer"}, "template_sha256": TEXT_OR_NULL,
     "errors": {"type": "array", "items": _ref("Problem")},

@@ -9,6 +9,7 @@ kinds is data (``kinds``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
@@ -56,11 +57,14 @@ def _properties(resolved: ResolvedRequest, context: dict) -> bytes:
 def compile_report(
     catalog: Catalog, request: ReportRequest, data: bytes,
     progress: Progress = no_progress, template: Path | bytes | None = None,
+    accepted: Callable[[], None] | None = None,
 ) -> CompiledReport:
     """Read, validate, compute and render one report.
 
     ``template`` is the .docx to render with (a path or its bytes); ``None`` means the kind's
-    shipped template. Raises ``DataError`` with every problem of the workbook, ``CatalogError``
+    shipped template. ``accepted`` is called once the data passed validation, before
+    rendering (the worker announces it to the submission waiting for its answer).
+    Raises ``DataError`` with every problem of the workbook, ``CatalogError``
     / ``PeriodError`` / ``ReportError`` for a request that does not resolve, ``IntakeError``
     for an unreadable file, ``TemplateError`` when rendering fails.
     """
@@ -69,6 +73,8 @@ def compile_report(
     examined = examine(resolved, data, progress)
     if examined.errors:
         raise DataError(examined.problems)
+    if accepted is not None:
+        accepted()
     context = build_context(resolved, examined)
     progress("rendering", 70)
     document = render_docx(template or resolved.kind.template_path, context,

@@ -247,18 +247,21 @@ class JobStore:
 
     def fail(
         self, job_id: str, errors: list[dict], warnings: list[dict] | None = None,
-        attempt: int | None = None,
+        attempt: int | None = None, status: JobStatus = JobStatus.FAILED,
     ) -> bool:
-        """Mark a job failed with its errors, unless it is already finished.
+        """Mark a job failed (or, with ``status=JobStatus.REJECTED``, its data refused) with
+        its errors, unless it is already finished.
 
         With ``attempt`` the update applies only while that attempt holds the job.
         """
+        if status not in (JobStatus.FAILED, JobStatus.REJECTED):
+            raise ValueError(f"a job cannot end {status!r} with errors")
         now = utcnow()
         conditions = [Job.id == job_id, Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING])]
         if attempt is not None:
             conditions.append(Job.attempts == attempt)
         values = dict(
-            status=JobStatus.FAILED, stage="failed", errors=errors,
+            status=status, stage=str(status), errors=errors,
             lease_until=None, finished_at=now, updated_at=now,
         )
         if warnings is not None:

@@ -23,13 +23,17 @@ def utcnow() -> datetime:
 
 
 class JobStatus(enum.StrEnum):
-    """Where a job is in its life: queued → running → succeeded | failed, or cancelled from
-    queued or running (by a person; a cancelled job is never run or offered again)."""
+    """Where a job is in its life: queued → running → succeeded | failed | rejected, or
+    cancelled from queued or running (by a person; a cancelled job is never run or offered
+    again). ``rejected``: the worker read and validated the upload and found errors in the data
+    (or could not read the file); nothing was rendered. ``failed``: the data passed, but the
+    report could not be made (time limit, storage, a defect, too many interrupted attempts)."""
 
     QUEUED = "queued"
     RUNNING = "running"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
+    REJECTED = "rejected"
     CANCELLED = "cancelled"
 
     @property
@@ -37,7 +41,7 @@ class JobStatus(enum.StrEnum):
         return self in FINISHED
 
 
-FINISHED = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
+FINISHED = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.REJECTED, JobStatus.CANCELLED)
 
 
 class UTCDateTime(TypeDecorator):

@@ -18,9 +18,12 @@ from service import create_app
 from service.embedded_redis import EmbeddedRedis
 from service.runner import worker_command
 from tasks.settings import REPO_ROOT, load_settings
+from tasks.store.records import FINISHED
 from tests.conftest import SAMPLE
 
 FAST = {
+    # Jobs are submitted before their worker starts: answered at once, checked when taken.
+    "REPORTGEN_CHECK_WAIT": "0",
     "REPORTGEN_LEASE_SECONDS": "3",
     "REPORTGEN_RECONCILE_EVERY": "1",
     "REPORTGEN_REQUEUE_AFTER": "2",
@@ -105,7 +108,7 @@ class Stack:
             time.sleep(0.1)
 
     def wait_finished(self, job_id: str, timeout: float = 60.0):
-        self.wait_for(lambda: self.job(job_id).status in ("succeeded", "failed"), timeout,
+        self.wait_for(lambda: self.job(job_id).status in FINISHED, timeout,
                       f"job {job_id} to finish")
         return self.job(job_id)
 

@@ -124,7 +124,7 @@ def submit(url: str) -> str:
 def finished(url: str, job_id: str) -> dict:
     for _ in range(12):
         job = requests.get(f"{url}/api/v1/jobs/{job_id}?wait=10", timeout=30).json()
-        if job["status"] in ("succeeded", "failed"):
+        if job["status"] in ("succeeded", "failed", "rejected"):
             return job
     raise AssertionError(f"job {job_id} did not finish: {job}")
 

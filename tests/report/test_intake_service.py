@@ -1,16 +1,20 @@
 """Validation from the outside: ``POST /api/v1/validate``, the 422 of ``POST /api/v1/jobs`` for
-invalid data (nothing created), and ``reportgen validate``."""
+invalid data (found by the worker; the job kept as rejected), and ``reportgen validate``."""
 
 from __future__ import annotations
 
 import io
+import time
 
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from service import create_app
 from service.cli import main
-from tests.conftest import SAMPLE
+from service.embedded_redis import EmbeddedRedis
+from tasks.settings import load_settings
+from tests.conftest import SAMPLE, make_env, running_worker, wait_for_job
 from tests.report.intake_files import with_big_sheet
 
 FIELDS = {"template": "gender-equality-month", "province": "hoa-binh", "period": "2023"}
@@ -65,15 +69,73 @@ def test_validate_endpoint_refuses_requests_that_cannot_be_valid(client, fields,
     assert response.get_json()["error"]["code"] == code
 
 
-def test_job_with_invalid_data_is_422_and_creates_nothing(client, runtime):
-    before = _snapshot(runtime)
+def test_job_with_invalid_data_is_422_from_the_worker_and_never_rendered(client, runtime,
+                                                                         worker):
+    before = runtime.jobs.page(1, 1).total
     response = _post(client, "/api/v1/jobs", _bad_workbook())
     assert response.status_code == 422
     error = response.get_json()["error"]
     assert error["code"] == "invalid_data"
     cells = {(d["code"], d.get("sheet"), d.get("cell")) for d in error["details"]}
     assert ("not_a_number", "Đơn vị", "E6") in cells
-    assert _snapshot(runtime) == before
+    assert ("unknown_unit", "Đơn vị", "A7") in cells
+    # The worker's verdict is kept as the record of the refusal: rejected, nothing rendered.
+    job = runtime.jobs.get(error["job"]["id"])
+    assert (job.status, job.document_key) == ("rejected", None)
+    assert error["job"]["status_url"] == f"/api/v1/jobs/{job.id}"
+    assert {(e["code"], e.get("cell")) for e in job.errors} >= {("not_a_number", "E6")}
+    assert runtime.jobs.page(1, 1).total == before + 1
+    assert client.get(f"/api/v1/jobs/{job.id}").get_json()["status"] == "rejected"
+
+
+def test_a_rejected_job_answers_422_again_for_its_idempotency_key(client, runtime, worker):
+    headers, data = {"Idempotency-Key": "rejected-once"}, _bad_workbook()
+    form = {**FIELDS, "data": (io.BytesIO(data), "so-lieu.xlsx")}
+    first = client.post("/api/v1/jobs", data=form, headers=headers,
+                        content_type="multipart/form-data")
+    form = {**FIELDS, "data": (io.BytesIO(data), "so-lieu.xlsx")}
+    again = client.post("/api/v1/jobs", data=form, headers=headers,
+                        content_type="multipart/form-data")
+    assert (first.status_code, again.status_code) == (422, 422)
+    assert first.get_json()["error"]["job"] == again.get_json()["error"]["job"]
+
+
+def test_valid_data_is_202_with_the_job_past_its_check(client, runtime, worker):
+    response = _post(client, "/api/v1/jobs", SAMPLE.read_bytes())
+    assert response.status_code == 202
+    assert response.get_json()["status"] in ("running", "succeeded")
+
+
+def test_without_a_worker_in_time_the_job_is_accepted_unchecked_and_rejected_later(
+        tmp_path):
+    """No worker answers within the wait: 202 ``queued``. The worker that takes the job
+    later finds the errors, and the job ends rejected with them."""
+    server = EmbeddedRedis(tmp_path / "redis", appendonly=False).start()
+    try:
+        env = make_env(tmp_path / "data", server.url, REPORTGEN_CHECK_WAIT="1")
+        settings = load_settings(env)
+        client = create_app(settings, {"TESTING": True}).test_client()
+        started = time.monotonic()
+        response = _post(client, "/api/v1/jobs", _bad_workbook())
+        assert response.status_code == 202
+        assert response.get_json()["status"] == "queued"
+        assert time.monotonic() - started >= 1.0  # it waited for a verdict first
+        with running_worker(settings, env, tmp_path / "worker.log"):
+            job = wait_for_job(client.application.extensions["reportgen"],
+                               response.get_json()["id"])
+        assert job.status == "rejected"
+        assert ("not_a_number", "E6") in {(e["code"], e.get("cell")) for e in job.errors}
+    finally:
+        server.stop()
+
+
+def test_the_web_does_not_read_the_workbook(client, runtime):
+    """Without a worker's verdict (no wait here) a workbook whose errors only reading finds
+    is accepted as ``queued``: the web process only sniffed its type and its directory."""
+    response = _post(client, "/api/v1/jobs", _bad_workbook())
+    assert response.status_code == 202
+    assert runtime.jobs.get(response.get_json()["id"]).status in ("queued", "running",
+                                                                  "rejected")
 
 
 def test_job_with_a_zip_bomb_is_422_before_anything_is_stored(client, runtime):

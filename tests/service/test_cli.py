@@ -181,7 +181,7 @@ def test_run_starts_everything_and_ctrl_c_stops_everything(tmp_path):
                                     timeout=30).json()
         deadline = time.monotonic() + 60
         while (job := requests.get(url + created["status_url"], timeout=5).json())["status"] \
-                not in ("succeeded", "failed") and time.monotonic() < deadline:
+                not in ("succeeded", "failed", "rejected") and time.monotonic() < deadline:
             time.sleep(0.2)
         assert job["status"] == "succeeded", job
         assert requests.get(url + job["document"]["url"], timeout=5).status_code == 200

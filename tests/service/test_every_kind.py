@@ -75,7 +75,7 @@ def test_every_kind_renders_its_sample_through_the_real_server(slug, web_server,
     for _ in range(12):
         job = requests.get(f"{web_server}{response.json()['status_url']}?wait=10",
                            timeout=30).json()
-        if job["status"] in ("succeeded", "failed"):
+        if job["status"] in ("succeeded", "failed", "rejected"):
             break
     assert job["status"] == "succeeded", job["errors"]
     data = requests.get(f"{web_server}{job['document']['url']}", timeout=30).content

@@ -196,7 +196,7 @@ def test_the_period_hint_and_placeholder_follow_the_kind(client):
 # --------------------------------------------------------------------------- errors apart
 
 
-def test_invalid_workbook_lists_errors_and_warnings_apart(settings):
+def test_invalid_workbook_lists_errors_and_warnings_apart(settings, worker):
     client = create_app(settings).test_client()
     page = client.get("/").get_data(as_text=True)
     response = client.post("/", data={

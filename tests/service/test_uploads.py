@@ -124,7 +124,7 @@ def test_jobs_accept_every_size_under_the_limit(server, uploads, case):
         assert response.status_code == 415, response.text[:300]
     else:
         assert response.status_code == 202, response.text[:300]
-        assert response.json()["status"] == "queued"
+        assert response.json()["status"] in ("running", "succeeded")  # checked by the worker
 
 
 @pytest.mark.slow

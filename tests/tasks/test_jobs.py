@@ -37,13 +37,24 @@ def test_a_held_job_says_how_long_to_wait(runtime):
     assert run_job(runtime, "no-such-job") == (RunOutcome.SKIPPED, 0.0)
 
 
-def test_bad_data_fails_with_its_cells(runtime):
+def test_bad_data_is_rejected_with_its_cells(runtime):
     job = add_job(runtime, data=b"ma_don_vi,ten_don_vi\nxx,Nowhere\n")
-    assert run_job(runtime, job.id) == (RunOutcome.FAILED, 0.0)
-    failed = runtime.jobs.get(job.id)
-    assert failed.status == "failed" and failed.errors
-    assert all(e["code"] for e in failed.errors)
-    assert failed.document_key is None
+    assert run_job(runtime, job.id) == (RunOutcome.REJECTED, 0.0)
+    assert RunOutcome.REJECTED.ended == "rejected"
+    rejected = runtime.jobs.get(job.id)
+    assert rejected.status == "rejected" and rejected.stage == "rejected"
+    assert all(e["code"] and e["message"] for e in rejected.errors)
+    assert [e["code"] for e in rejected.errors] == ["no_known_sheet"]
+    assert rejected.document_key is None
+
+
+def test_a_file_that_cannot_be_read_is_rejected_saying_why(runtime):
+    job = add_job(runtime, data=b"PK\x03\x04 this is no archive")
+    assert run_job(runtime, job.id) == (RunOutcome.REJECTED, 0.0)
+    rejected = runtime.jobs.get(job.id)
+    assert rejected.status == "rejected" and rejected.document_key is None
+    assert rejected.errors and rejected.errors[0]["code"] in ("corrupt_file",
+                                                              "unsupported_file_type")
 
 
 def test_a_job_that_lost_its_worker_too_often_fails_without_rendering(runtime):

@@ -4,8 +4,7 @@
   var section = document.getElementById("job");
   if (!section) { return; }
   var statusUrl = section.getAttribute("data-status-url");
-  var labels = {queued: "Đang chờ", running: "Đang xử lý", succeeded: "Hoàn thành", failed: "Lỗi",
-                cancelled: "Đã hủy"};
+  var labels = JSON.parse(section.getAttribute("data-status-labels") || "{}");
   var stages = JSON.parse(section.getAttribute("data-stage-labels") || "{}");
 
   // The same table as the page's own (templates/_problems.html): the sheet, cell and
