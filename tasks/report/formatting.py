@@ -170,6 +170,8 @@ def figure(value) -> str:
     """A table cell's figure: ``num`` of the value, "-" when there is none (a unit that has
     not reported, an indicator without data): the template never prints a missing figure as 0.
     """
+    if type(value) is int:  # ``num``'s own fast path, without the call: one per table cell
+        return f"{value:,}".replace(",", ".")
     return "-" if value is None else num(value)
 
 

@@ -21,6 +21,7 @@ __all__ = ["capfirst", "make_environment", "render_docx", "sanitize"]
 
 
 _PLAIN_TYPES = (bool, int, float, Decimal, date, type(None))
+_SCALARS = frozenset(_PLAIN_TYPES)  # exact types, kept as they are
 # Bidirectional controls (embeddings, overrides, isolates, marks): invisible, they reorder the
 # text around them, so a figure or a name could read differently from what was typed
 # ("Trojan Source", CVE-2021-42574). Unicode's list: https://www.unicode.org/reports/tr9/.
@@ -38,18 +39,25 @@ def sanitize(value):
     kind = type(value)  # exact types first: this runs once per value of a large context
     if kind is str:
         return _clean_text(value)
-    if kind is dict:
-        return {k if type(k) is str else str(k): sanitize(v) for k, v in value.items()}
+    if kind is dict:  # a table row's figures and printable texts without a call each
+        return {k if type(k) is str else str(k):
+                v if type(v) in _SCALARS or type(v) is str and v.isprintable() else sanitize(v)
+                for k, v in value.items()}
     if kind is list or kind is tuple:
         return [sanitize(v) for v in value]
-    if kind in _PLAIN_TYPES:
+    if kind in _SCALARS:
         return value
     return _subclass(value)
 
 
 def _clean_text(text: str) -> str:
-    if text.isascii():  # the common case: no bidi control, and mostly nothing to search
-        return text if text.isprintable() else strip_xml_illegal(text)
+    if text.isprintable():
+        # The common case, Vietnamese included: the characters removed here (controls,
+        # U+FFFE/U+FFFF, bidi controls) are all of Unicode's categories Cc, Cf or Cn, which
+        # Python never counts as printable (a dict's printable texts are kept the same way).
+        return text
+    if text.isascii():
+        return strip_xml_illegal(text)
     return _BIDI_CONTROLS.sub("", strip_xml_illegal(text))
 
 

@@ -33,7 +33,13 @@ from jinja2.filters import do_batch, make_attrgetter, sync_do_join, sync_do_slic
 from jinja2.runtime import LoopContext, Undefined, markup_join, str_join
 from jinja2.sandbox import safe_range
 from jinja2.utils import Namespace, pass_environment, pass_eval_context
-from markupsafe import soft_str
+from markupsafe import escape, soft_str
+
+try:  # markupsafe.escape without the Markup it wraps the result in (MarkupSafe 3.0, pinned)
+    from markupsafe import _escape_inner
+except ImportError:  # pragma: no cover
+    def _escape_inner(text: str) -> str:
+        return str(escape(text))
 
 from tasks.report.errors import TemplateError
 from tasks.report.template_budget import MAX_VALUE, current, number, too_large
@@ -92,6 +98,36 @@ def finalize(_eval_ctx, value):
     if isinstance(value, _PRINTED):
         return value
     return as_text(value)
+
+
+# A printed text ``template_xml`` vouches for holds none of these (escaped text holds "&" only
+# in the references escaping wrote, and no other character of the set), and no character
+# XML 1.0 cannot hold.
+_UNVOUCHED = ("<", ">", "&", '"', "'", "]")
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def output(value) -> str:
+    """What ``{{ value }}`` writes where autoescaping is on: ``escape(finalize(value))``, as text
+    (``template_codegen`` compiles every such ``{{ … }}`` to this one call).
+
+    Text and ints, nearly every value of a report, skip building a ``Markup``. When the text
+    written is not one ``template_xml.vouched`` accepts, the render's budget notes it
+    (``unvouched``) so that the part is checked with an XML parser.
+    """
+    kind = type(value)
+    if kind is str:
+        text = _escape_inner(value)
+        if "]" in text or not text.isprintable() and _XML_ILLEGAL.search(text):
+            current().unvouched = True
+        return text
+    if kind is int:  # digits and "-"
+        return str(value)
+    text = escape(finalize(None, value))
+    if any(ch in text for ch in _UNVOUCHED) or not text.isprintable() and \
+            _XML_ILLEGAL.search(text):
+        current().unvouched = True
+    return text
 
 
 def method_allowed(obj, attr: str) -> bool:

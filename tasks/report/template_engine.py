@@ -6,8 +6,11 @@ templated part with docxtpl's own functions and compiles it once; ``CompiledTemp
 only runs the compiled Jinja code under a render budget (``template_budget``), applies
 docxtpl's post-render steps and zips the parts (the unchanged ones deflated in advance).
 ``docxtpl_steps`` says exactly how the output compares with docxtpl's and why each step the
-engine skips is exact. ``load_template`` keeps the compiled templates of this process, keyed
-by the SHA-256 of the file, so each template version is compiled once per worker.
+engine skips is exact. Each rendered part must be well-formed XML: ``template_xml`` proves it
+once per template version for the parts it can, and a render of such a part skips the XML
+parser unless a value it printed was not one the proof covers; every other part is parsed.
+``load_template`` keeps the compiled templates of this process, keyed by the SHA-256 of the
+file, so each template version is compiled once per worker.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from docx.opc.oxml import parse_xml, serialize_part_xml
 from docx.oxml.ns import qn
 from lxml import etree
 
-from tasks.report import docxtpl_steps, ooxml
+from tasks.report import docxtpl_steps, ooxml, template_xml
 from tasks.report.errors import TemplateError
 from tasks.report.package_rules import package_findings
 from tasks.report.table_grid import grid_may_change
@@ -132,7 +135,7 @@ class CompiledTemplate:
         if self._body and self._body.start_tag:  # spliced in w:document: no namespaces needed
             body_source = sources[main].source.replace(self._body.start_tag, "<w:body>", 1)
             sources[main] = TemplateSource("body", body_source)
-        self._parts = {name: (s.kind, self._compile(name, s))
+        self._parts = {name: (s.kind, *self._compile(name, s))
                        for name, s in sources.items()}
         self._dates = {i.filename: i.date_time for i in package.infos}
         names = sorted(package.names, key=lambda n: n != ooxml.CONTENT_TYPES)  # stable
@@ -143,17 +146,19 @@ class CompiledTemplate:
             else deflate(n, package.blobs[n], self._dates[n], STATIC_LEVEL)
             for n in names]
 
-    def _compile(self, name: str, part: TemplateSource) -> jinja2.Template:
-        """The compiled part; raises ``TemplateError`` whatever compiling it raised."""
+    def _compile(self, name: str, part: TemplateSource) -> tuple[jinja2.Template, bool]:
+        """The compiled part, and whether ``template_xml`` vouches for its output; raises
+        ``TemplateError`` whatever compiling it raised."""
         try:
             with translated(name):
                 tree = self._env.parse(part.source)
                 if part.kind != "core":  # docxtpl rewrites its escapes in Word parts only
-                    docxtpl_steps.unescape_braces(tree)
+                    docxtpl_steps.join_lines(docxtpl_steps.unescape_braces(tree))
                 for finding in ast_findings(tree) + loop_cost_findings(tree):
                     raise TemplateError(f"Mẫu báo cáo ({name}): {finding.message}",
                                         _STATIC_CODES.get(finding.code, "template_forbidden"))
-                return self._env.from_string(tree)
+                vouched = template_xml.vouched_template(tree)  # before compiling rewrites it
+                return self._env.from_string(tree), vouched
         except TemplateError:
             raise
         except Exception as e:  # a template no compiler step should be able to refuse
@@ -185,9 +190,11 @@ class CompiledTemplate:
         """
         budget = RenderBudget()
         rendered = {}
-        for name, (kind, template) in self._parts.items():
+        for name, (kind, template, vouched) in self._parts.items():
             with translated(name):
-                rendered[name] = self._finish(kind, budget.render(template, context))
+                budget.unvouched = False
+                data = budget.render_utf8(template, context)
+                rendered[name] = self._finish(kind, data, vouched and not budget.unvouched)
         for name, blob in self._core_parts.items():
             rendered[name] = core if core is not None else rendered.get(name, blob)
         return write_zip(
@@ -195,19 +202,25 @@ class CompiledTemplate:
                                                       RENDERED_LEVEL)
             for e in self._entries)
 
-    def _finish(self, kind: str, xml: str) -> bytes:
+    def _finish(self, kind: str, data: bytes, vouched: bool) -> list[bytes | memoryview]:
+        """The part from its rendered XML (UTF-8), as pieces ``deflate`` takes; ``vouched``
+        when ``template_xml`` proved it well-formed for this render (its template, and every
+        value it printed)."""
+        pieces: list[bytes | memoryview] = [data]
+        changed: list[bytes] | None = []
         if kind != "core":
-            xml = docxtpl_steps.finish(xml)
-        data = xml.encode("utf-8")
-        check_well_formed(data)  # docxtpl would repair it with lxml's recover=True
+            pieces, changed = docxtpl_steps.finish_utf8(data)
+        if not (vouched and changed is not None and template_xml.balanced(changed)):
+            check_well_formed(pieces)  # docxtpl would repair it with lxml's recover=True
         if kind == "body" and (self._body.fix_tables or self._body.fix_docpr_ids):
-            return docxtpl_steps.fixed_body(xml, self._body.start_tag, self._body.skeleton,
-                                            self._body.fix_docpr_ids)
+            return [docxtpl_steps.fixed_body(b"".join(pieces).decode("utf-8"),
+                                             self._body.start_tag, self._body.skeleton,
+                                             self._body.fix_docpr_ids)]
         if kind == "body":  # python-docx would write the same elements (see docxtpl_steps)
-            return self._body.before + data + self._body.after
+            return [self._body.before, *pieces, self._body.after]
         if kind == "story":  # docxtpl's XmlPart.load drops the declaration; save adds it
-            return ooxml.XML_DECLARATION + data
-        return data  # footnotes and core.xml keep the declaration they had
+            return [ooxml.XML_DECLARATION, *pieces]
+        return pieces  # footnotes and core.xml keep the declaration they had
 
 
 def compile_template(data: bytes) -> CompiledTemplate:

@@ -1,5 +1,9 @@
 """What surrounds one render of a template: the XML check of its output and its errors.
 
+The check parses a rendered part unless ``template_xml`` has proved it well-formed for that
+render (``template_engine.CompiledTemplate._finish``); either way a part that is not one
+well-formed XML document is refused.
+
 Jinja, Python's compiler, lxml and docxtpl errors are turned into ``TemplateError`` here, at
 the seam, each with a stable code and a Vietnamese message naming the part of the .docx
 concerned.
@@ -8,7 +12,7 @@ concerned.
 from __future__ import annotations
 
 import pyexpat
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import jinja2
@@ -18,15 +22,18 @@ from lxml import etree
 from tasks.report.errors import TemplateError
 
 
-def check_well_formed(data: bytes) -> None:
-    """Raise ``pyexpat.ExpatError`` unless ``data`` is one well-formed XML document.
+def check_well_formed(data: bytes | Sequence[bytes | memoryview]) -> None:
+    """Raise ``pyexpat.ExpatError`` unless ``data`` (or its pieces, joined) is one well-formed
+    XML document.
 
     Expat without handlers checks about twice as fast as lxml builds a tree; a DOCTYPE
     (never needed in OOXML, the door to entity bombs) is refused.
     """
     parser = pyexpat.ParserCreate()
     parser.StartDoctypeDeclHandler = _refuse_doctype
-    parser.Parse(data, True)
+    for piece in (data,) if isinstance(data, bytes) else data:
+        parser.Parse(piece, False)
+    parser.Parse(b"", True)
 
 
 def _refuse_doctype(*_args) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import struct
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 _LOCAL = struct.Struct("<IHHHHHIIIHH")
@@ -35,22 +35,30 @@ class ZipEntry:
     data: bytes
 
 
-def deflate(name: str, data: bytes, date_time: tuple, level: int) -> ZipEntry:
-    """``data`` deflated at ``level`` as the entry ``name`` dated ``date_time`` (zipfile's 6-tuple).
+def deflate(name: str, data: bytes | Sequence[bytes | memoryview], date_time: tuple,
+            level: int) -> ZipEntry:
+    """``data`` deflated at ``level`` as the entry ``name`` dated ``date_time`` (zipfile's
+    6-tuple). ``data`` may be given as pieces, deflated and summed as one stream, so that a
+    large part need not be joined first.
 
     Raises ``ValueError`` for a part of 4 GiB or more.
     """
-    if len(data) >= _LIMIT:
+    pieces = (data,) if isinstance(data, bytes) else data
+    size = sum(map(len, pieces))  # a memoryview of bytes counts bytes
+    if size >= _LIMIT:
         raise ValueError(f"{name} is too large for a zip without ZIP64")
     compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
-    packed = compressor.compress(data) + compressor.flush()
+    packed, crc = [], 0
+    for piece in pieces:
+        packed.append(compressor.compress(piece))
+        crc = zlib.crc32(piece, crc)
+    packed.append(compressor.flush())
     encoded, flags = (name.encode("ascii"), 0) if name.isascii() else (name.encode(), _UTF8_NAME)
     year, month, day, hour, minute, second = date_time[:6]
     if year < 1980:  # DOS dates start in 1980
         year, month, day, hour, minute, second = 1980, 1, 1, 0, 0, 0
     return ZipEntry(encoded, flags, (hour << 11) | (minute << 5) | (second // 2),
-                    ((year - 1980) << 9) | (month << 5) | day, zlib.crc32(data), len(data),
-                    packed)
+                    ((year - 1980) << 9) | (month << 5) | day, crc, size, b"".join(packed))
 
 
 def write_zip(entries: Iterable[ZipEntry]) -> bytes:

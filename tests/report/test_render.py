@@ -22,7 +22,7 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from lxml import etree
 
-from tasks.report import ooxml, template_budget
+from tasks.report import ooxml, template_budget, template_engine
 from tasks.report.context import ReportOptions
 from tasks.report.errors import TemplateError
 from tasks.report.intake import examine
@@ -127,7 +127,7 @@ def c14n(xml: bytes) -> bytes:
 
 # --- the same document as docxtpl ------------------------------------------------------------
 
-@pytest.mark.parametrize("units", [10, 200])
+@pytest.mark.parametrize("units", [10, 200, 2000])
 def test_document_xml_is_byte_identical_to_docxtpl(sample_context, units):
     context = with_units(sample_context, units)
     ours = parts(render_docx(TEMPLATE, context))
@@ -136,6 +136,46 @@ def test_document_xml_is_byte_identical_to_docxtpl(sample_context, units):
     assert ours["word/header1.xml"] == theirs["word/header1.xml"]
     assert ours["word/header2.xml"] == theirs["word/header2.xml"]
     assert ours.keys() == theirs.keys()
+
+
+def hostile_units(context: dict, count: int) -> dict:
+    """``with_units``, some names holding XML specials, quotes, a line break and a tab, and
+    some units not reported, with a two-line status."""
+    units = context["units"]
+    rows = []
+    for i in range(count):
+        row = dict(units[i % len(units)], no=i + 1)
+        if i % 7 == 3:
+            row["name"] += ' & "Sơn" <La> \'x\''
+        if i % 11 == 5:
+            row["name"] += "\ndòng hai\tcột"
+        if i % 13 == 6:
+            row.update(reported=False, status="chưa báo cáo\n(quá hạn)")
+        rows.append(row)
+    return {**context, "units": rows}
+
+
+@pytest.mark.parametrize("units", [10, 250])
+def test_a_large_appendix_with_hostile_values_matches_docxtpl(sample_context, units,
+                                                              monkeypatch):
+    # A templated footer too, printing values beside a line break.
+    template = with_footer(TEMPLATE.read_bytes(), "{{ agency.name }} – {{ units|length }} "
+                                                  "đơn vị{{ \"\\n\" }}{{ units[3].name }}")
+    context = hostile_units(sample_context, units)
+    parsed = []
+    monkeypatch.setattr(template_engine, "check_well_formed", parsed.append)
+    ours = parts(render_docx(template, context))
+    assert parsed == []  # every part proved well-formed (tasks.report.template_xml)
+    monkeypatch.undo()
+    theirs = parts(render_plain_docxtpl(template, context))
+    assert ours.keys() == theirs.keys()
+    for name in ours:
+        if name.startswith("word/") and name.endswith(".xml"):
+            # Quotes in values make the bytes differ (see the test below), not the XML.
+            assert ours[name] == theirs[name] or c14n(ours[name]) == c14n(theirs[name]), name
+    document = ours["word/document.xml"].decode()
+    assert document.count("<w:br/>") >= units // 11 and "<w:tab/>" in document
+    assert "&amp; &#34;Sơn&#34; &lt;La&gt; &#39;x&#39;" in document
 
 
 def test_core_properties_differ_only_by_docxtpls_empty_identifier(sample_context):
