@@ -37,6 +37,7 @@ from tasks.retention import RETENTION_EVERY, purge_expired
 from tasks.runtime import Runtime
 from tasks.store import StoreError
 from tasks.store.jobs import Claim, ClaimOutcome
+from tasks.store.kind_versions import VersionState
 from tasks.store.locks import Locks
 from tasks.store.records import JobStatus
 from tasks.trial import try_version
@@ -264,7 +265,8 @@ def compile_report_task(self, job_id: str) -> RunOutcome:
 def try_kind_task(self, slug: str, sha256: str) -> str:
     """Try an uploaded kind version (lint, sample renders, Decree 30 check) and record the
     outcome. A delivery that comes back after the previous one died (a bomb that exhausted
-    the child's memory or time) refuses the version instead of trying it again."""
+    the child's memory or time) refuses the version instead of trying it again. Returns the
+    version's new state."""
     runtime: Runtime = self.app.reportgen
     if (self.request.delivery_info or {}).get("redelivered"):
         findings = [_trial_crash()]
@@ -274,9 +276,10 @@ def try_kind_task(self, slug: str, sha256: str) -> str:
         except (MemoryError, SoftTimeLimitExceeded):
             findings = [_trial_crash()]
     runtime.kind_versions.record_trial(slug, sha256, findings)
+    state = VersionState.REJECTED if findings else VersionState.ACCEPTED
     if runtime.events is not None:
-        runtime.events.finished(f"kind:{slug}:{sha256}", "rejected" if findings else "accepted")
-    return "rejected" if findings else "accepted"
+        runtime.events.finished(f"kind:{slug}:{sha256}", state)
+    return state
 
 
 def _trial_crash() -> dict:

@@ -38,8 +38,10 @@ RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before asking aga
 
 
 def _errors(*codes: int) -> dict:
-    """The error answers of an operation: those listed, and any other as ``default``."""
-    return {**{str(c): ERROR for c in codes}, "default": ERROR}
+    """The error answers of an operation: those listed, 503 ``storage_unavailable`` (any
+    route may meet a database or file store that is away: ``service.errors``), and any
+    other as ``default``."""
+    return {**{str(c): ERROR for c in sorted({*codes, 503})}, "default": ERROR}
 
 
 def _path(name: str, description: str, schema: dict | None = None) -> dict:

@@ -9,6 +9,7 @@ once a worker has tried it; an admin may activate any accepted version again (a 
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,7 +21,17 @@ from tasks.store.files import FileStore
 from tasks.store.jobs import JobStore
 from tasks.store.records import KindVersion, utcnow
 
-CHECKING, ACCEPTED, REJECTED = "checking", "accepted", "rejected"
+
+class VersionState(enum.StrEnum):
+    """Where an uploaded version is: tried by a worker (``checking``), then ``accepted`` (it
+    may be current) or ``rejected`` (with its findings)."""
+
+    CHECKING = "checking"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+CHECKING, ACCEPTED, REJECTED = VersionState
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,14 @@ def test_every_api_route_has_an_operation_and_every_operation_a_route(app):
     assert documented - routes == set(), "operations without a route"
 
 
+def test_every_operation_that_reads_the_store_documents_its_503():
+    """A database or file store that is away answers 503 ``storage_unavailable`` on any
+    route (``service.errors``); only the static contract itself never reads them."""
+    missing = {(method, path) for path, item in openapi_document()["paths"].items()
+               for method, operation in item.items() if "503" not in operation["responses"]}
+    assert missing == {("get", "/openapi.json")}
+
+
 def test_the_document_is_valid_openapi_3_1_and_served_without_a_token(client, auth_app):
     from tests.service.conftest import new_client
 
