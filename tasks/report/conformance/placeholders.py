@@ -20,8 +20,9 @@ _NO_COLOUR = {"", "none", "auto", "ffffff", "white"}
 def check(layout: Layout) -> list[Finding]:
     """A warning for each paragraph that prints highlighted text."""
     found = []
-    for p in layout.document.element.body.iter(w("p")):
-        marked = [r for r in text_runs(p) if is_highlighted(layout, r, p)]
+    for p in layout.body_element.iter(w("p")):
+        printed = text_runs(p)
+        marked = [r for r in printed if is_highlighted(layout, r, p)] if printed else None
         if marked:
             text = "".join(run_text(r) for r in marked)
             found.append(Finding(
