@@ -19,6 +19,7 @@ THEME_ATTRS = ("asciiTheme", "hAnsiTheme", "cstheme", "eastAsiaTheme")
 _BLACK = {"auto", "000000"}
 _P, _RFONTS, _VAL = w("p"), w("rFonts"), w("val")
 _NAMING = (w("pStyle"), w("rStyle"), w("tblStyle"))
+_COLOR = w("color")
 _BLACK_THEMES = {"text1", "dark1"}
 
 
@@ -86,27 +87,26 @@ def check(layout: Layout) -> list[Finding]:
         rfonts = rpr.find(w("rFonts")) if rpr is not None else None
         name = styles.name(style_id)
         found += _findings(rfonts, False, f"style[{name}]", f"Kiểu (style) «{name}»")
+    own = styles.own_run_properties
     for root in _roots(layout):
         for p in root.iter(_P):
-            if runs(p):  # a paragraph without runs overrides no font and prints nothing
-                found += _run_fonts(layout, p)
-                found += _colour(layout, p)
-    return found
-
-
-def _run_fonts(layout: Layout, p) -> list[Finding]:
-    found = []
-    own = layout.styles.own_run_properties
-    for index, r in enumerate(runs(p)):
-        rfonts = own(r, p).get(_RFONTS)
-        if rfonts is not None:
-            found += _findings(rfonts, False, f"{layout.name(p)}.run[{index}]", layout.where(p))
+            printed = runs(p)
+            if not printed:
+                continue  # a paragraph without runs overrides no font and prints nothing
+            # Font overrides of the runs, then the colour of the printed ones.
+            for index, r in enumerate(printed):
+                rfonts = own(r, p).get(_RFONTS)
+                if rfonts is not None:
+                    found += _findings(rfonts, False, f"{layout.name(p)}.run[{index}]",
+                                       layout.where(p))
+            found += _colour(layout, p)
     return found
 
 
 def _colour(layout: Layout, p) -> list[Finding]:
+    colour_of = layout.styles.run_property
     for r in text_runs(p):
-        node = layout.styles.r_node(r, p, "color")
+        node = colour_of(r, p, _COLOR)
         if node is None or node.get(w("themeColor")) in _BLACK_THEMES:
             continue
         value = node.get(w("val"), "auto")

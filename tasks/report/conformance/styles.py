@@ -44,6 +44,7 @@ def is_on(element) -> bool:
 MAX_DERIVED = 20_000
 # "No value at this level, ask the next one" (a value of a level may itself be None).
 _NEXT = object()
+_NONE: dict = {}  # no properties of its own (never written to)
 
 
 _VAL, _PPR, _RPR, _PSTYLE, _RSTYLE = w("val"), w("pPr"), w("rPr"), w("pStyle"), w("rStyle")
@@ -324,9 +325,9 @@ class StyleSheet:
         return found
 
     def own_run_properties(self, r, p) -> dict:
-        """The child map (``child_map``) of the run's own ``w:rPr``; {} when it has none."""
-        own = self._run_key(r, p)[0]
-        return own if own is not None else {}
+        """The child map (``child_map``) of the run's own ``w:rPr``; {} when it has none
+        (not to be changed)."""
+        return (self._run_keys.get(r) or self._run_key(r, p))[0] or _NONE
 
     def _run_key(self, r, p) -> tuple:
         """(child map of its own ``w:rPr`` or None, (rStyle, pStyle, table style) as index
@@ -407,7 +408,10 @@ class StyleSheet:
 
     def r_node(self, r, p, tag: str):
         """The most specific run-property element ``tag`` that applies to the run, or None."""
-        tag = w(tag)
+        return self.run_property(r, p, w(tag))
+
+    def run_property(self, r, p, tag: str):
+        """``r_node`` for a Clark name."""
         own, key, styled = self._run_keys.get(r) or self._run_key(r, p)
         if own is not None:
             node = own.get(tag)
