@@ -49,7 +49,7 @@ _NONE: dict = {}  # no properties of its own (never written to)
 
 _VAL, _PPR, _RPR, _PSTYLE, _RSTYLE = w("val"), w("pPr"), w("rPr"), w("pStyle"), w("rStyle")
 _P, _TBL, _IND, _PBDR = w("p"), w("tbl"), w("ind"), w("pBdr")
-_BOTTOM, _RFONTS = w("bottom"), w("rFonts")
+_BOTTOM, _RFONTS, _U = w("bottom"), w("rFonts"), w("u")
 
 
 class StyleIndex:
@@ -444,7 +444,12 @@ class StyleSheet:
 
     def underline(self, r, p) -> str | None:
         """The effective underline style of a run, or None when not underlined."""
-        value = self.r_value(r, p, "u")
+        own, _key, styled = self._run_keys.get(r) or self._run_key(r, p)
+        value = _NEXT if own is None else _attr_probe(own, _U, _VAL)
+        if value is _NEXT:
+            value = styled.get(_UNDERLINE_ASKED, _NEXT)
+            if value is _NEXT:  # not asked yet for these styles
+                value = self._r_value(r, p, _attr_probe, None, _U, _VAL)
         return None if value is None or value.lower() in _OFF else value
 
     def fonts(self, r, p) -> Iterator[tuple[str, str, str]]:
@@ -467,6 +472,10 @@ def _attr_probe(level: dict, tag: str, attr: str):
         if value is not None:
             return value
     return _NEXT
+
+
+# What ``underline`` asks of the styles (the key ``_r_value`` files the answer under).
+_UNDERLINE_ASKED = (_attr_probe, _U, _VAL)
 
 
 def _node_probe(level: dict, tag: str):
