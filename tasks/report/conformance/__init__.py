@@ -25,6 +25,18 @@ a draft still lacks something. The rules, by code (errors unless marked):
   ``format.indent``, ``format.spacing``, ``format.line_spacing``: how an element is set; the
   ``element`` of the finding says which one.
 
+What is remembered between checks (every cache is keyed so that a document differing in a
+single byte of what a result depends on is read anew; ``package.clear_cache()`` empties them):
+
+- ``package``: the parsed styles, settings, numbering, page header and footer parts, keyed by
+  their complete bytes (content and relationship type too), at most ``package.MAX_PARTS``
+  parts and ``package.MAX_BYTES`` bytes of XML, least recently used dropped first;
+- ``styles.StyleIndex``: what a styles part alone determines (style chains, the value each
+  property takes from the styles for each combination of styles), kept beside that parsed
+  part in the cache above and dropped with it;
+- ``text``: the runs and texts of one document's paragraphs, emptied at the start of each
+  check.
+
 Pure pipeline code: imports python-docx and lxml only, never Flask, Celery, Redis or SQLAlchemy.
 """
 

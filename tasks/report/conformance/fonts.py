@@ -17,6 +17,9 @@ FONT = "Times New Roman"
 SLOTS = ("ascii", "hAnsi", "cs", "eastAsia")
 THEME_ATTRS = ("asciiTheme", "hAnsiTheme", "cstheme", "eastAsiaTheme")
 _BLACK = {"auto", "000000"}
+_P, _RFONTS, _VAL = w("p"), w("rFonts"), w("val")
+_NAMING = (w("pStyle"), w("rStyle"), w("tblStyle"))
+_COLOR = w("color")
 _BLACK_THEMES = {"text1", "dark1"}
 
 
@@ -59,10 +62,14 @@ def styles_in_use(layout: Layout) -> list[str]:
     styles = layout.styles
     ids = [styles.defaults.get(kind) for kind in ("paragraph", "character", "table")]
     for root in _roots(layout):
-        for tag in ("pStyle", "rStyle", "tblStyle"):
-            ids += [n.get(w("val")) for n in root.iter(w(tag))]
+        # One pass over the three tags, kept in this order: pStyle, rStyle, tblStyle.
+        named = {tag: [] for tag in _NAMING}
+        for node in root.iter(*_NAMING):
+            named[node.tag].append(node.get(_VAL))
+        for tag in _NAMING:
+            ids += named[tag]
     ordered = []
-    for style_id in ids:
+    for style_id in dict.fromkeys(ids):  # each id once, in order of first use
         for style in styles.chain(style_id):
             sid = style.get(w("styleId"))
             if sid not in ordered:
@@ -80,26 +87,26 @@ def check(layout: Layout) -> list[Finding]:
         rfonts = rpr.find(w("rFonts")) if rpr is not None else None
         name = styles.name(style_id)
         found += _findings(rfonts, False, f"style[{name}]", f"Kiểu (style) «{name}»")
+    own = styles.own_run_properties
     for root in _roots(layout):
-        for p in root.iter(w("p")):
-            found += _run_fonts(layout, p)
+        for p in root.iter(_P):
+            printed = runs(p)
+            if not printed:
+                continue  # a paragraph without runs overrides no font and prints nothing
+            # Font overrides of the runs, then the colour of the printed ones.
+            for index, r in enumerate(printed):
+                rfonts = own(r, p).get(_RFONTS)
+                if rfonts is not None:
+                    found += _findings(rfonts, False, f"{layout.name(p)}.run[{index}]",
+                                       layout.where(p))
             found += _colour(layout, p)
     return found
 
 
-def _run_fonts(layout: Layout, p) -> list[Finding]:
-    found = []
-    for index, r in enumerate(runs(p)):
-        rpr = r.find(w("rPr"))
-        rfonts = rpr.find(w("rFonts")) if rpr is not None else None
-        if rfonts is not None:
-            found += _findings(rfonts, False, f"{layout.name(p)}.run[{index}]", layout.where(p))
-    return found
-
-
 def _colour(layout: Layout, p) -> list[Finding]:
+    colour_of = layout.styles.run_property
     for r in text_runs(p):
-        node = layout.styles.r_node(r, p, "color")
+        node = colour_of(r, p, _COLOR)
         if node is None or node.get(w("themeColor")) in _BLACK_THEMES:
             continue
         value = node.get(w("val"), "auto")

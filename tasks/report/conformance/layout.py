@@ -14,17 +14,20 @@ How each part is recognised (the document's own style names are never trusted):
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass, field
 
-import docx
-from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
-from tasks.report.conformance.model import ConformanceError, Expected
-from tasks.report.conformance.styles import StyleSheet, w
-from tasks.report.conformance.text import excerpt, is_typed_rule, paragraph_text, squeeze
+from tasks.report.conformance import package
+from tasks.report.conformance.model import Expected
+from tasks.report.conformance.styles import StyleSheet, child, w
+from tasks.report.conformance.text import (
+    excerpt,
+    is_typed_rule,
+    paragraph_text,
+    remember_runs,
+    squeeze,
+)
 
 
 @dataclass
@@ -56,6 +59,10 @@ class Layout:
     roles: dict = field(default_factory=dict)
     # What the caller knows beyond the document (period, report date); empty when nothing.
     expected: Expected = field(default_factory=Expected)
+    # The document's ``w:body`` element.
+    body_element: object | None = None
+    # Position of each body-level paragraph (``body_paragraphs``), made on first use.
+    paragraph_numbers: dict | None = None
 
     @property
     def main(self) -> Section:
@@ -105,24 +112,38 @@ _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id
 
 
 def open_document(data: bytes):
-    """The python-docx Document of ``data``; raises ``ConformanceError`` when unreadable."""
-    try:
-        return docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError,
-            etree.XMLSyntaxError) as e:
-        raise ConformanceError(f"Không đọc được tệp Word (.docx): {e}") from e
+    """The python-docx Document of ``data``; raises ``ConformanceError`` when unreadable.
+
+    The parts a template fixes are parsed once per process (see ``package``)."""
+    return package.open_document(data)[0]
 
 
 def blocks_of(container) -> list:
     """Block-level paragraphs and tables, with block content controls opened up."""
     found = []
-    for child in container:
-        if child.tag in (w("p"), w("tbl")):
-            found.append(child)
-        elif child.tag == w("sdt"):
-            content = child.find(w("sdtContent"))
+    for item in container:
+        if item.tag in (w("p"), w("tbl")):
+            found.append(item)
+        elif item.tag == w("sdt"):
+            content = item.find(w("sdtContent"))
             found.extend(blocks_of(content) if content is not None else [])
     return found
+
+
+_P, _PPR, _SECT_PR = w("p"), w("pPr"), w("sectPr")
+
+
+def _section_break(p):
+    """``p.find("w:pPr/w:sectPr")``: the first ``w:sectPr`` of the paragraph's ``w:pPr``
+    children, in order (a walk over the children, without ElementPath)."""
+    ppr = p[0] if len(p) else None
+    while ppr is not None:
+        if ppr.tag == _PPR:
+            node = child(ppr, _SECT_PR)
+            if node is not None:
+                return node
+        ppr = ppr.getnext()
+    return None
 
 
 def split_sections(body) -> list[Section]:
@@ -130,7 +151,7 @@ def split_sections(body) -> list[Section]:
     sections, current = [], []
     for block in blocks_of(body):
         current.append(block)
-        sect_pr = block.find(f"{w('pPr')}/{w('sectPr')}") if block.tag == w("p") else None
+        sect_pr = _section_break(block) if block.tag == _P else None
         if sect_pr is not None:
             sections.append(Section(len(sections), sect_pr, current))
             current = []
@@ -149,10 +170,16 @@ def _opens_appendix(section: Section) -> bool:
 
 def build_layout(data: bytes, expected: Expected | None = None) -> Layout:
     """Open the document and recognise its parts (see the module docstring)."""
-    document = open_document(data)
-    styles = StyleSheet(document.styles.element)
-    sections = split_sections(document.element.body)
-    layout = Layout(document, styles, sections, [], expected=expected or Expected())
+    document, memos = package.open_document(data)
+    root = document.styles.element
+    styles = StyleSheet(root, memos.get(id(root)))
+    body = document.element.find(w("body"))
+    if body is not None:
+        remember_runs(body)
+        styles.read_tables(body)
+    sections = split_sections(body)
+    layout = Layout(document, styles, sections, [], expected=expected or Expected(),
+                    body_element=body)
     appendices = layout.appendices
     layout.content = [b for s in sections[:appendices[0].index if appendices else None]
                       for b in s.blocks]
@@ -193,7 +220,15 @@ def body_paragraphs(layout: Layout) -> list:
 
 
 def _paragraph_index(layout: Layout, p) -> int:
-    return body_paragraphs(layout).index(p)
+    numbers = layout.paragraph_numbers
+    if numbers is None:
+        # Body-level paragraphs by position (the sections do not change once found).
+        numbers = layout.paragraph_numbers = {}
+        for index, paragraph in enumerate(body_paragraphs(layout)):
+            numbers.setdefault(paragraph, index)
+    if p not in numbers:
+        raise ValueError(f"{p!r} is not in list")
+    return numbers[p]
 
 
 def _cell_position(node) -> tuple[object, int, int, int] | None:

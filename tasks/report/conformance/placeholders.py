@@ -15,13 +15,15 @@ from tasks.report.conformance.text import excerpt, run_text, text_runs
 from tasks.report.errors import WARNING, Finding
 
 _NO_COLOUR = {"", "none", "auto", "ffffff", "white"}
+_HIGHLIGHT, _SHD, _VAL, _FILL = w("highlight"), w("shd"), w("val"), w("fill")
 
 
 def check(layout: Layout) -> list[Finding]:
     """A warning for each paragraph that prints highlighted text."""
     found = []
-    for p in layout.document.element.body.iter(w("p")):
-        marked = [r for r in text_runs(p) if is_highlighted(layout, r, p)]
+    for p in layout.body_element.iter(w("p")):
+        printed = text_runs(p)
+        marked = [r for r in printed if is_highlighted(layout, r, p)] if printed else None
         if marked:
             text = "".join(run_text(r) for r in marked)
             found.append(Finding(
@@ -34,9 +36,9 @@ def check(layout: Layout) -> list[Finding]:
 
 def is_highlighted(layout: Layout, r, p) -> bool:
     """True when run ``r`` of paragraph ``p`` prints on a highlight or a coloured shading."""
-    styles = layout.styles
-    highlight = styles.r_node(r, p, "highlight")
-    if highlight is not None and highlight.get(w("val"), "").lower() not in _NO_COLOUR:
+    node_of = layout.styles.run_property
+    highlight = node_of(r, p, _HIGHLIGHT)
+    if highlight is not None and highlight.get(_VAL, "").lower() not in _NO_COLOUR:
         return True
-    shading = styles.r_node(r, p, "shd")
-    return shading is not None and shading.get(w("fill"), "").lower() not in _NO_COLOUR
+    shading = node_of(r, p, _SHD)
+    return shading is not None and shading.get(_FILL, "").lower() not in _NO_COLOUR

@@ -136,8 +136,12 @@ def _check_rule(layout: Layout, role: str, rules: list[Rule]) -> list[Finding]:
 def underlines(layout: Layout) -> list[Finding]:
     """Underlined runs and rules typed with characters ("_____"): the decree wants drawn rules."""
     found = []
-    for p in layout.document.element.body.iter(w("p")):
-        if any(layout.styles.underline(r, p) for r in runs(p)):
+    underline = layout.styles.underline
+    for p in layout.body_element.iter(w("p")):
+        printed = runs(p)
+        if not printed:
+            continue  # nothing underlined, and no text typed as a rule
+        if any(underline(r, p) for r in printed):
             found.append(Finding("rule.underline", "Không dùng chữ gạch chân để kẻ đường hay nhấn "
                                                    "mạnh; đường kẻ phải là nét vẽ (viền đoạn "
                                                    "hoặc đường thẳng).",
