@@ -28,6 +28,7 @@ import requests
 
 from bench.intake import counted_rows, write_log
 from bench.stats import repeat, summary
+from service.client import FINISHED
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "doc_templates" / "gender-equality-month" / "sample.xlsx"
@@ -143,7 +144,7 @@ def one_document(session: requests.Session, service, data: bytes,
                           timeout=60).json()
         if job["status"] == "succeeded":
             break
-        if job["status"] in ("failed", "cancelled"):
+        if job["status"] in FINISHED:  # and not succeeded
             raise RuntimeError(job["errors"] or job["status"])
         if service.poll_seconds:
             time.sleep(service.poll_seconds)

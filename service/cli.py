@@ -200,6 +200,8 @@ def submit(server, token, template, province, period, data, report_number, repor
         created = client.submit(fields, data, idempotency_key)
         click.echo(f"job {created['id']} {created['status']}")
         if not wait:
+            if created["status"] in ("failed", "cancelled"):  # ended while it was answered
+                sys.exit(EXIT_FAILED)
             return
         job = client.wait(created["status_url"], _Progress())
         print_problems(job["warnings"], "Lưu ý:")

@@ -12,6 +12,7 @@ import requests
 # test holds them equal, the CLI does not load SQLAlchemy to know them).
 FINISHED = ("succeeded", "failed", "rejected", "cancelled")
 STATUSES = ("queued", "running", *FINISHED)
+MAX_CHECK_WAIT = 60  # the most ``REPORTGEN_CHECK_WAIT`` may be (``tasks.settings``)
 PDF_WAIT = 300.0  # seconds a download waits for a PDF that is being made
 
 
@@ -37,13 +38,15 @@ class ApiClient:
             # requests drops this header when a redirect leaves the server's host.
             self.http.headers["Authorization"] = f"Bearer {token}"
 
-    def _call(self, method: str, path: str, **kwargs) -> requests.Response:
+    def _call(self, method: str, path: str, timeout: float | None = None,
+              **kwargs) -> requests.Response:
         url = path if path.startswith("http") else f"{self.server}{path}"
+        timeout = timeout or self.timeout
         try:
-            response = self.http.request(method, url, timeout=self.timeout, **kwargs)
+            response = self.http.request(method, url, timeout=timeout, **kwargs)
         except requests.Timeout as e:
             raise ClientError(0, "unreachable", f"Máy chủ {self.server} không trả lời trong "
-                              f"{self.timeout:g} giây.") from e
+                              f"{timeout:g} giây.") from e
         except requests.ConnectionError as e:
             raise ClientError(0, "unreachable", f"Không kết nối được máy chủ {self.server}: "
                               "máy chủ chưa chạy, sai địa chỉ (--server) hoặc mạng bị chặn.") from e
@@ -62,12 +65,13 @@ class ApiClient:
     def submit(self, fields: dict[str, str], data: Path,
                idempotency_key: str | None = None) -> dict:
         """Create a job; returns the 202 body. With ``idempotency_key``, sending the same
-        request again returns the same job."""
+        request again returns the same job. The server holds its answer for the worker's
+        check of the data (at most ``MAX_CHECK_WAIT`` seconds): this waits that much longer."""
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
         with data.open("rb") as f:
             files = {"data": (data.name, f)}
             return self._call("POST", "/api/v1/jobs", data=fields, files=files,
-                              headers=headers).json()
+                              headers=headers, timeout=self.timeout + MAX_CHECK_WAIT).json()
 
     def list_jobs(self, filters: dict[str, str], page: int = 1, per_page: int = 20) -> dict:
         """One page of the history with ``filters`` (status, template, province, period,

@@ -4,8 +4,8 @@
 ``download ID [--format docx|pdf|both]``, ``cancel ID`` and ``rerun ID``. The server and token
 come from ``--server`` / ``REPORTGEN_SERVER`` and ``--token`` / ``REPORTGEN_TOKEN``.
 
-Exit codes: 0 done; 1 the job failed or was cancelled (``show``, ``download``); 2 a request the
-server refused; 3 the server could not be reached.
+Exit codes: 0 done; 1 the job failed, its data was rejected, or it was cancelled (``show``,
+``download``); 2 a request the server refused; 3 the server could not be reached.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from celery import Celery
 from service.access import Principal
 from service.errors import ApiError
 from service.labels import STATUS_LABELS
-from service.submission import Owner, Upload, submit_job
+from service.submission import Created, Owner, Upload, submit_job
 from tasks.runtime import Runtime
 from tasks.store import StoreError
 from tasks.store.records import Job, JobStatus
@@ -26,7 +26,8 @@ from tasks.webhooks import job_ended
 
 def cancel_job(runtime: Runtime, celery: Celery, job: Job) -> Job:
     """Cancel ``job``; returns it as it now is. Cancelling a cancelled job again does
-    nothing. Raises ``ApiError`` 409 ``job_finished`` when it already succeeded or failed."""
+    nothing. Raises ``ApiError`` 409 ``job_finished`` when it already ended otherwise
+    (succeeded, failed, rejected)."""
     if runtime.jobs.cancel(job.id):
         job_ended(runtime, celery, job.id, JobStatus.CANCELLED)
         return runtime.jobs.get(job.id)
@@ -37,9 +38,11 @@ def cancel_job(runtime: Runtime, celery: Celery, job: Job) -> Job:
                    f"({STATUS_LABELS.get(current.status, current.status)}); không hủy được nữa.")
 
 
-def rerun_job(runtime: Runtime, celery: Celery, job: Job, principal: Principal) -> Job:
+def rerun_job(runtime: Runtime, celery: Celery, job: Job, principal: Principal,
+              created: Created | None = None) -> Job:
     """A new job from ``job``'s upload and fields; the same errors as a submission, and
-    ``ApiError`` 410 ``upload_expired`` when retention deleted the upload."""
+    ``ApiError`` 410 ``upload_expired`` when retention deleted the upload. ``created`` as
+    for ``submit_job``."""
     if job.purged_at is not None:
         raise ApiError(410, "upload_expired", "Tệp số liệu của yêu cầu này đã bị xóa theo "
                        "thời hạn lưu trữ; hãy gửi lại tệp.")
@@ -51,4 +54,5 @@ def rerun_job(runtime: Runtime, celery: Celery, job: Job, principal: Principal) 
     fields = {"template": job.template, "province": job.province, "period": job.period,
               "callback_url": job.callback_url or "", **(job.options or {})}
     return submit_job(runtime, celery, fields, Upload(job.upload_name, data),
-                      owner=Owner(job.agency, principal.user), rerun_of=job.id)
+                      owner=Owner(job.agency, principal.user), rerun_of=job.id,
+                      created=created).job

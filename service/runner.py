@@ -54,6 +54,11 @@ ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss "%(a)s"'
 HEADER_SECONDS = 5
 
 
+def graceful_seconds(settings: Settings) -> int:
+    """How long a stopping web server lets its open requests finish."""
+    return max(10, settings.check_wait + 5)
+
+
 def web_command(settings: Settings, workers: int = 2, connections: int = 1000) -> list[str]:
     """The command line of the gunicorn web server.
 
@@ -62,14 +67,17 @@ def web_command(settings: Settings, workers: int = 2, connections: int = 1000) -
     ``connections`` bounds them per worker process. Headers must arrive within
     ``HEADER_SECONDS``; a body within its deadline (``service.body_deadline``). gunicorn's
     control socket is off: nothing here uses it, and its default path (``~/.gunicorn``) would
-    be shared by every instance of one user.
+    be shared by every instance of one user. A graceful stop lets a submission that is
+    waiting for the worker's check answer first (``Settings.check_wait`` plus 5 s), so a
+    restart never drops the answer of a job it created.
     """
     return [sys.executable, "-m", "gunicorn", "--bind", f"{settings.host}:{settings.port}",
             "--no-control-socket",
             "--workers", str(workers), "--worker-class", "gevent",
             "--worker-connections", str(connections), "--keep-alive", str(HEADER_SECONDS),
             "--access-logfile", "-",
-            "--access-logformat", ACCESS_LOG_FORMAT, "--graceful-timeout", "10",
+            "--access-logformat", ACCESS_LOG_FORMAT,
+            "--graceful-timeout", str(graceful_seconds(settings)),
             "service:create_app()"]
 
 
@@ -123,8 +131,10 @@ class Supervisor:
                     return code or 1
             time.sleep(0.5)
 
-    def stop(self, timeout: float = 30.0) -> None:
-        """Warm shutdown of every child, then the embedded Redis."""
+    def stop(self, timeout: float | None = None) -> None:
+        """Warm shutdown of every child (within ``timeout`` seconds, by default the web's
+        graceful stop and 5 s more, at least 30), then the embedded Redis."""
+        timeout = timeout or max(30.0, graceful_seconds(self.settings) + 5.0)
         for _name, child in self.children:
             if child.poll() is None:
                 child.send_signal(signal.SIGTERM)

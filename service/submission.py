@@ -36,6 +36,7 @@ from redis.exceptions import RedisError
 from service.errors import ApiError
 from service.periods import request_error
 from tasks.celery_app import send_jobs
+from tasks.events import ACCEPTED
 from tasks.faults import fault_point
 from tasks.report.archive_guard import check_entries
 from tasks.report.context import ReportOptions
@@ -158,22 +159,44 @@ def check_data(runtime: Runtime, request: ReportRequest, upload: Upload) -> Vali
         raise ApiError.from_report_error(e, 422) from e
 
 
+@dataclass(frozen=True)
+class Submitted:
+    """A submission's job as the answer gives it; ``checked``: the worker read the data and
+    accepted it (or the job already succeeded). ``False`` when no verdict came within
+    ``Settings.check_wait``: the job may still end ``rejected``."""
+
+    job: Job
+    checked: bool
+
+
+# A hook run once a new job is committed and sent (the callers' audit entry); not for a
+# repeat that returns an earlier job.
+Created = Callable[[Job], None]
+
+
 def refused(job: Job) -> ApiError:
     """422 ``invalid_data`` for a job whose data the worker rejected: every problem (errors,
-    then warnings) and, in ``job``, the id and status URL of the record of that refusal."""
+    then warnings) and, in ``job``, the id and status URL of the record of that refusal. The
+    message counts the mistakes in the data, or says why the file itself was refused."""
     errors, warnings = job.errors or [], job.warnings or []
-    return ApiError(422, "invalid_data", f"Dữ liệu có {len(errors)} lỗi cần sửa.",
-                    errors + warnings, job={"id": job.id, "status": str(job.status),
-                                            "status_url": f"{API_PREFIX}/jobs/{job.id}"})
+    in_cells = any(e.get("sheet") or e.get("cell") for e in errors)
+    message = (f"Dữ liệu có {len(errors)} lỗi cần sửa." if in_cells or not errors else
+               "Tệp dữ liệu bị từ chối: " + errors[0].get("message", ""))
+    return ApiError(422, "invalid_data", message, errors + warnings,
+                    job={"id": job.id, "status": str(job.status),
+                         "status_url": f"{API_PREFIX}/jobs/{job.id}"})
 
 
 def submit_job(runtime: Runtime, celery: Celery, fields: Mapping[str, str],
                upload: Upload | None, owner: Owner = LOCAL,
-               idempotency_key: str | None = None, rerun_of: str | None = None) -> Job:
-    """Create a job from a form and an upload, and queue it; returns the committed row.
+               idempotency_key: str | None = None, rerun_of: str | None = None,
+               created: Created | None = None) -> Submitted:
+    """Create a job from a form and an upload, queue it, and wait up to
+    ``Settings.check_wait`` seconds for the worker's verdict on its data.
 
-    With ``idempotency_key``, a repeat of the same request returns the first one's job.
-    ``rerun_of`` links the new job to the one it runs again.
+    With ``idempotency_key``, a repeat of the same request returns the first one's job (and
+    its verdict). ``rerun_of`` links the new job to the one it runs again. ``created`` is
+    called with a new job once it is committed and sent, whatever the verdict.
     Raises ``ApiError``: 400/413/415/422 for a request that cannot be valid (nothing is
     created), 422 ``invalid_data`` when the worker found errors in the data (the job is kept,
     ``rejected``, and named in the error), 409 while a request with the same key is in
@@ -187,19 +210,20 @@ def submit_job(runtime: Runtime, celery: Celery, fields: Mapping[str, str],
     links = {"callback_url": callback, "rerun_of": rerun_of}
     if not idempotency_key:
         return _checked(_create(runtime, celery, request, upload, file_type, owner, print_,
-                                links))
+                                links, created=created))
     key = idempotency_key[:255]
     keys = IdempotencyKeys(runtime.jobs)
     found = keys.reserve(owner.scope, key, print_)
-    if found.state is KeyState.DONE:
-        return _checked(runtime.jobs.get(found.job_id))
+    if found.state is KeyState.DONE:  # the same answer as the first request, once it has one
+        return _checked(_await_existing(runtime, runtime.jobs.get(found.job_id)))
     if found.state is KeyState.IN_FLIGHT:
         raise _in_flight()
     if found.state is KeyState.MISMATCH:
         raise ApiError(422, "idempotency_key_reused",
                        "Idempotency-Key này đã dùng cho một yêu cầu khác.")
     try:
-        job = _create(runtime, celery, request, upload, file_type, owner, print_, links, key)
+        submitted = _create(runtime, celery, request, upload, file_type, owner, print_, links,
+                            key, created)
     except KeyLostError as e:  # the key now belongs to the request that took it over
         raise _in_flight() from e
     except ApiError:
@@ -208,14 +232,14 @@ def submit_job(runtime: Runtime, celery: Celery, fields: Mapping[str, str],
         except StoreError as e:  # the reservation lapses by itself (``ABANDONED``)
             log.error("idempotency key of %s not released: %s", owner.scope, e)
         raise
-    return _checked(job)
+    return _checked(submitted)
 
 
-def _checked(job: Job) -> Job:
-    """``job``, unless the worker rejected its data: then ``refused``."""
-    if job.status == JobStatus.REJECTED:
-        raise refused(job)
-    return job
+def _checked(submitted: Submitted) -> Submitted:
+    """``submitted``, unless the worker rejected its data: then ``refused``."""
+    if submitted.job.status == JobStatus.REJECTED:
+        raise refused(submitted.job)
+    return submitted
 
 
 def _in_flight() -> ApiError:
@@ -226,7 +250,7 @@ def _in_flight() -> ApiError:
 
 def _create(runtime: Runtime, celery: Celery, request: ReportRequest, upload: Upload,
             file_type: str, owner: Owner, print_: str, links: dict,
-            key: str | None = None) -> Job:
+            key: str | None = None, created: Created | None = None) -> Submitted:
     job_id = str(uuid.uuid4())
     # The version this request was checked against, pinned before anything is stored.
     kind = runtime.catalog.kind(request.template)
@@ -266,7 +290,12 @@ def _create(runtime: Runtime, celery: Celery, request: ReportRequest, upload: Up
         try:
             send_jobs(celery, [job_id])
         except (OperationalError, RedisError, OSError) as e:
-            return _unsent(runtime, job, stored.key, owner, key, e)
+            job = _unsent(runtime, job, stored.key, owner, key, e)  # or raises 503
+            if created is not None:
+                created(job)
+            return Submitted(job, False)
+        if created is not None:
+            created(job)
         return _await_check(runtime, job, heard)
 
 
@@ -292,27 +321,42 @@ def _unsent(runtime: Runtime, job: Job, upload_key: str, owner: Owner, key: str 
 
 
 @contextmanager
-def _listening(runtime: Runtime, job_id: str) -> Iterator[Callable[[float], bool]]:
+def _listening(runtime: Runtime, job_id: str) -> Iterator[Callable[[float], str | None]]:
     """The job's "accepted" and "ended" announcements, subscribed to before it is sent (a
     ``heard`` that only sleeps when there is no Redis to listen on or no wait)."""
     if runtime.events is None or runtime.settings.check_wait <= 0:
-        yield lambda timeout: time.sleep(min(timeout, 0.1)) or False
+        yield lambda timeout: time.sleep(timeout)
         return
     with runtime.events.listening(job_id) as heard:
         yield heard
 
 
-def _await_check(runtime: Runtime, job: Job, heard: Callable[[float], bool]) -> Job:
+def _await_check(runtime: Runtime, job: Job, heard: Callable[[float], str | None]
+                 ) -> Submitted:
     """The job once the worker accepted or ended it, or as it is after ``check_wait``
     seconds. The row is read again after each second without an announcement (an
     announcement lost on the way costs at most that second)."""
     deadline = time.monotonic() + runtime.settings.check_wait
+    accepted = False
     while (left := deadline - time.monotonic()) > 0:
-        if heard(min(left, 1.0)):
+        said = heard(min(left, 1.0))
+        if said is not None:
+            accepted = said == ACCEPTED
             break
         if JobStatus(_current(runtime, job).status).finished:
             break
-    return _current(runtime, job)
+    current = _current(runtime, job)
+    return Submitted(current, accepted or current.status == JobStatus.SUCCEEDED)
+
+
+def _await_existing(runtime: Runtime, job: Job) -> Submitted:
+    """A job sent earlier, once the worker has accepted or ended it (as ``_await_check``).
+    A running job may have passed its check already: then this waits for its end, still
+    within ``check_wait``."""
+    if JobStatus(job.status).finished:
+        return Submitted(job, job.status == JobStatus.SUCCEEDED)
+    with _listening(runtime, job.id) as heard:
+        return _await_check(runtime, job, heard)
 
 
 def _current(runtime: Runtime, job: Job) -> Job:

@@ -18,8 +18,10 @@ log = logging.getLogger(__name__)
 _PREFIX = "reportgen:job-finished:"
 # Channel prefix of "a job's PDF is ready, or could not be made".
 PDF_PREFIX = "reportgen:pdf-done:"
-# Channel prefix of "the worker read and validated a job's upload and found no error".
+# Channel prefix of "the worker read and validated a job's upload and found no error", and
+# what is announced there.
 ACCEPTED_PREFIX = "reportgen:job-accepted:"
+ACCEPTED = "accepted"
 # What a submission waits for: its data accepted, or the job ended (rejected, failed, ...).
 CHECKED = (ACCEPTED_PREFIX, _PREFIX)
 
@@ -68,14 +70,15 @@ class JobEvents:
 
     @contextmanager
     def listening(self, job_id: str, prefixes: tuple[str, ...] = CHECKED
-                  ) -> Iterator[Callable[[float], bool]]:
+                  ) -> Iterator[Callable[[float], str | None]]:
         """Subscribe to ``job_id``'s announcements under ``prefixes`` before anything is sent
-        that could make them, and yield ``heard(timeout)``: ``True`` once an announcement
-        arrived, ``False`` after ``timeout`` seconds without one.
+        that could make them, and yield ``heard(timeout)``: what was announced (``"accepted"``,
+        or the status the job ended with) once an announcement arrived, ``None`` after
+        ``timeout`` seconds without one.
 
         Subscribing first means an announcement made a moment after the send is never missed.
-        Without Redis (an error at any point) ``heard`` only sleeps, at most 0,1 s a call, so
-        that the caller looks at the job table instead.
+        Without Redis (an error at any point) ``heard`` only sleeps for ``timeout``, so that
+        the caller looks at the job table instead.
         """
         pubsub = None
         try:
@@ -85,16 +88,17 @@ class JobEvents:
             log.warning("waiting for job %s without events: %s", job_id, e)
             pubsub = None
 
-        def heard(timeout: float) -> bool:
+        def heard(timeout: float) -> str | None:
             nonlocal pubsub
             if pubsub is not None:
                 try:
-                    return pubsub.get_message(timeout=max(timeout, 0.0)) is not None
+                    message = pubsub.get_message(timeout=max(timeout, 0.0))
+                    return None if message is None else _text(message["data"])
                 except redis.RedisError as e:
                     log.warning("waiting for job %s without events: %s", job_id, e)
                     pubsub = None
-            time.sleep(min(max(timeout, 0.0), 0.1))
-            return False
+            time.sleep(max(timeout, 0.0))
+            return None
 
         try:
             yield heard
@@ -102,3 +106,7 @@ class JobEvents:
             if pubsub is not None:
                 with suppress(redis.RedisError):
                     pubsub.close()
+
+
+def _text(data: bytes | str) -> str:
+    return data.decode() if isinstance(data, bytes) else str(data)

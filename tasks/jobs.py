@@ -23,7 +23,7 @@ from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 
 from tasks import stage_clock
 from tasks.celery_app import COMPILE_TASK, RECONCILE_TASK, RETENTION_TASK, TRY_KIND_TASK
-from tasks.events import ACCEPTED_PREFIX
+from tasks.events import ACCEPTED, ACCEPTED_PREFIX
 from tasks.faults import fault_point
 from tasks.periodic import run_pass
 from tasks.reconcile import reconcile
@@ -215,7 +215,7 @@ def _compile(runtime: Runtime, claim: Claim, lost: threading.Event) -> RunOutcom
 def _announce_accepted(runtime: Runtime, job_id: str) -> None:
     """Tell a submission waiting for this job's check that its data passed."""
     if runtime.events is not None:
-        runtime.events.finished(job_id, "accepted", prefix=ACCEPTED_PREFIX)
+        runtime.events.finished(job_id, ACCEPTED, prefix=ACCEPTED_PREFIX)
 
 
 def _pinned(runtime: Runtime, job) -> tuple[Catalog, bytes | None]:

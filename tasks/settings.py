@@ -53,6 +53,7 @@ class Settings:
     page_size: int = 20
     lease_seconds: int = 30
     check_wait: int = 20  # seconds a submission is held for the worker's check of its data
+    # (at most MAX_CHECK_WAIT: clients and the web's graceful stop are sized by it)
     reconcile_every: int = 30
     requeue_after: int = 60
     retention_days: int = 365
@@ -88,6 +89,7 @@ class Settings:
 # Each default is written once, on the dataclass; ``load_settings`` reads it from there.
 DEFAULTS = {f.name: f.default for f in fields(Settings) if f.default is not MISSING}
 MB = 1024 * 1024
+MAX_CHECK_WAIT = 60
 
 
 def private_files() -> None:
@@ -111,7 +113,8 @@ def _private_folder(path: Path) -> None:
         pass  # not ours to change: the operator chose its rights
 
 
-def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1,
+         maximum: int | None = None) -> int:
     raw = env.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -121,6 +124,8 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> i
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from e
     if value < minimum:
         raise SettingsError(f"{name} must be at least {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise SettingsError(f"{name} must be at most {maximum}, got {value}")
     return value
 
 
@@ -226,7 +231,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         page_size=_int(env, "REPORTGEN_PAGE_SIZE", DEFAULTS["page_size"]),
         lease_seconds=_int(env, "REPORTGEN_LEASE_SECONDS", DEFAULTS["lease_seconds"],
                            minimum=2),
-        check_wait=_int(env, "REPORTGEN_CHECK_WAIT", DEFAULTS["check_wait"], minimum=0),
+        check_wait=_int(env, "REPORTGEN_CHECK_WAIT", DEFAULTS["check_wait"], minimum=0,
+                        maximum=MAX_CHECK_WAIT),
         reconcile_every=_int(env, "REPORTGEN_RECONCILE_EVERY", DEFAULTS["reconcile_every"]),
         requeue_after=_int(env, "REPORTGEN_REQUEUE_AFTER", DEFAULTS["requeue_after"]),
         retention_days=_int(env, "REPORTGEN_RETENTION_DAYS", DEFAULTS["retention_days"]),

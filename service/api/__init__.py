@@ -14,7 +14,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request, url_for
 
 from service.access import admin_required, current_principal, require_token
-from service.audit import audit
+from service.audit import audit, audit_submitted
 from service.downloads import (
     DOCX,
     bundle_response,
@@ -67,14 +67,15 @@ def _upload() -> Upload | None:
 
 @bp.post("/jobs")
 def create_job():
-    job = submit_job(runtime(), celery_app(), request.form, _upload(),
-                     owner=current_principal().owner,
-                     idempotency_key=request.headers.get("Idempotency-Key"))
-    audit("job.submit", job.id, {"template": job.template, "province": job.province,
-                                 "period": job.period}, agency=job.agency)
+    submitted = submit_job(runtime(), celery_app(), request.form, _upload(),
+                           owner=current_principal().owner,
+                           idempotency_key=request.headers.get("Idempotency-Key"),
+                           created=audit_submitted)
+    job = submitted.job
     body = {
         "id": job.id,
         "status": job.status,
+        "checked": submitted.checked,
         "status_url": url_for("api.get_job", job_id=job.id),
         "document_url": url_for("api.get_document", job_id=job.id),
     }

@@ -13,7 +13,7 @@ from flask import jsonify, request, url_for
 from service.access import admin_required, current_principal
 from service.api import bp
 from service.api.openapi import openapi_document
-from service.audit import audit
+from service.audit import audit, audit_rerun
 from service.errors import ApiError
 from service.filters import parse_since
 from service.job_control import cancel_job, rerun_job
@@ -46,9 +46,8 @@ def cancel(job_id: str):
 def rerun(job_id: str):
     """A new job from the same upload and fields (current template): 202 and its status."""
     original = find_job(job_id)
-    job = rerun_job(runtime(), celery_app(), original,
-                    current_principal())
-    audit("job.rerun", job.id, {"rerun_of": original.id}, agency=job.agency)
+    job = rerun_job(runtime(), celery_app(), original, current_principal(),
+                    created=audit_rerun(original))
     status_url = url_for("api.get_job", job_id=job.id)
     return jsonify(job_dict(job)), 202, {"Location": status_url}
 

@@ -70,8 +70,11 @@ JOB_LIST = _object({
     "per_page": {"type": "integer"}, "total": {"type": "integer"},
     "pages": {"type": "integer"}, "next": TEXT_OR_NULL})
 
-JOB_CREATED = _object({"id": STRING, "status": STRING, "status_url": STRING,
-                       "document_url": STRING})
+JOB_CREATED = _object({
+    "id": STRING, "status": STRING, "status_url": STRING, "document_url": STRING,
+    "checked": {"type": "boolean", "description": "The worker read the data and accepted it. "
+                "false: no verdict within REPORTGEN_CHECK_WAIT; the job may still end "
+                "rejected."}})
 
 TEMPLATE = _object({
     "slug": STRING, "title": STRING, "field": STRING,

@@ -22,7 +22,7 @@ from service.access import (
     log_in,
     log_out,
 )
-from service.audit import audit
+from service.audit import audit, audit_submitted
 from service.downloads import document_response, sample_response, workbook_response
 from service.errors import ApiError
 from service.filters import active_filters, job_filter
@@ -103,12 +103,10 @@ def index():
         try:
             job = submit_job(runtime(), celery_app(),
                              form.fields_for_submission(), upload,
-                             owner=current_principal().owner)
+                             owner=current_principal().owner, created=audit_submitted).job
         except ApiError as e:
             failure = e
         else:
-            audit("job.submit", job.id, {"template": job.template, "province": job.province,
-                                         "period": job.period}, agency=job.agency)
             return redirect(url_for("web.job_page", job_id=job.id), code=303)
     status = 422 if (failure or form.errors) else 200
     if failure is not None:

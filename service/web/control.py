@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import redirect, request, url_for
 
 from service.access import current_principal
-from service.audit import audit
+from service.audit import audit, audit_rerun
 from service.job_control import cancel_job, rerun_job
 from service.job_lookup import find_job
 from service.renditions import preview_response
@@ -27,9 +27,8 @@ def job_cancel(job_id: str):
 @bp.post("/jobs/<job_id>/rerun")
 def job_rerun(job_id: str):
     original = find_job(job_id)
-    job = rerun_job(runtime(), celery_app(), original,
-                    current_principal())
-    audit("job.rerun", job.id, {"rerun_of": original.id}, agency=job.agency)
+    job = rerun_job(runtime(), celery_app(), original, current_principal(),
+                    created=audit_rerun(original))
     return redirect(url_for("web.job_page", job_id=job.id), code=303)
 
 

@@ -15,7 +15,7 @@ from service.cli import main
 from service.embedded_redis import EmbeddedRedis
 from tasks.settings import load_settings
 from tests.conftest import SAMPLE, make_env, running_worker, wait_for_job
-from tests.report.intake_files import with_big_sheet
+from tests.report.intake_files import entries, replace_parts, with_big_sheet
 
 FIELDS = {"template": "gender-equality-month", "province": "hoa-binh", "period": "2023"}
 JOB = ["--template", "gender-equality-month", "--province", "hoa-binh", "--period", "2023"]
@@ -86,6 +86,9 @@ def test_job_with_invalid_data_is_422_from_the_worker_and_never_rendered(client,
     assert {(e["code"], e.get("cell")) for e in job.errors} >= {("not_a_number", "E6")}
     assert runtime.jobs.page(1, 1).total == before + 1
     assert client.get(f"/api/v1/jobs/{job.id}").get_json()["status"] == "rejected"
+    # Created, so audited like any submission, whatever the verdict.
+    entries = runtime.audit.page(1, 10, target=job.id).entries
+    assert [e.action for e in entries] == ["job.submit"]
 
 
 def test_a_rejected_job_answers_422_again_for_its_idempotency_key(client, runtime, worker):
@@ -104,6 +107,24 @@ def test_valid_data_is_202_with_the_job_past_its_check(client, runtime, worker):
     response = _post(client, "/api/v1/jobs", SAMPLE.read_bytes())
     assert response.status_code == 202
     assert response.get_json()["status"] in ("running", "succeeded")
+    assert response.get_json()["checked"] is True
+
+
+def test_a_file_the_worker_refuses_is_named_as_refused_not_as_mistakes(client, worker):
+    """A DOCTYPE hidden in a sheet is found by the worker's gate, not by the web's: the 422
+    says the file was refused, with the gate's code."""
+    data = SAMPLE.read_bytes()
+    sheet = entries(data)["xl/worksheets/sheet1.xml"]
+    doctype = b"<!DOCTYPE x [<!ENTITY a 'a'>]>"
+    sheet = sheet.replace(b"?>", b"?>" + doctype, 1) if b"?>" in sheet else doctype + sheet
+    data = replace_parts(data, {"xl/worksheets/sheet1.xml": sheet})
+    response = _post(client, "/api/v1/jobs", data)
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid_data"
+    assert error["message"].startswith("Tệp dữ liệu bị từ chối: ")
+    assert error["details"][0]["code"] == "xml_doctype"
+    assert error["job"]["status"] == "rejected"
 
 
 def test_without_a_worker_in_time_the_job_is_accepted_unchecked_and_rejected_later(
@@ -118,7 +139,8 @@ def test_without_a_worker_in_time_the_job_is_accepted_unchecked_and_rejected_lat
         started = time.monotonic()
         response = _post(client, "/api/v1/jobs", _bad_workbook())
         assert response.status_code == 202
-        assert response.get_json()["status"] == "queued"
+        assert (response.get_json()["status"], response.get_json()["checked"]) == \
+            ("queued", False)
         assert time.monotonic() - started >= 1.0  # it waited for a verdict first
         with running_worker(settings, env, tmp_path / "worker.log"):
             job = wait_for_job(client.application.extensions["reportgen"],

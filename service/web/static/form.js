@@ -45,6 +45,25 @@
     links();
   }
 
+  // Sent once: the server holds its answer while a worker checks the data (up to
+  // REPORTGEN_CHECK_WAIT seconds); a second click would send a second job.
+  var submit = form.querySelector("button[type=submit]");
+  var sending = false;
+  form.addEventListener("submit", function (event) {
+    if (sending) { event.preventDefault(); return; }
+    sending = true;
+    submit.disabled = true;
+    submit.textContent = "Đang kiểm tra số liệu…";
+    submit.setAttribute("aria-busy", "true");
+  });
+  // Back from the next page (bfcache): the form can be sent again.
+  window.addEventListener("pageshow", function () {
+    sending = false;
+    submit.disabled = false;
+    submit.textContent = "Lập báo cáo";
+    submit.removeAttribute("aria-busy");
+  });
+
   kind.addEventListener("change", follow);
   province.addEventListener("change", follow);
   period.addEventListener("input", links);
