@@ -312,17 +312,8 @@ class StyleSheet:
             found = probe(self._own_paragraph_map(p, ppr), *args)
             if found is not _NEXT:
                 return found
-        asked = (probe, *args)
-        found = styled.get(asked, _NEXT)
-        if found is _NEXT:
-            for level in self.index.paragraph_maps(key):
-                found = probe(level, *args)
-                if found is not _NEXT:
-                    break
-            else:
-                found = default
-            styled[asked] = found
-        return found
+        return _remembered(styled, lambda: self.index.paragraph_maps(key), probe, default,
+                           args)
 
     def own_run_properties(self, r, p) -> dict:
         """The child map (``child_map``) of the run's own ``w:rPr``; {} when it has none
@@ -362,17 +353,7 @@ class StyleSheet:
             found = probe(own, *args)
             if found is not _NEXT:
                 return found
-        asked = (probe, *args)
-        found = styled.get(asked, _NEXT)
-        if found is _NEXT:
-            for rpr in self.index.run_maps(key):
-                found = probe(rpr, *args)
-                if found is not _NEXT:
-                    break
-            else:
-                found = default
-            styled[asked] = found
-        return found
+        return _remembered(styled, lambda: self.index.run_maps(key), probe, default, args)
 
     # ------------------------------------------------------------------ paragraph values
 
@@ -589,3 +570,19 @@ def _int(value: str) -> int:
         return round(float(value))
     except ValueError:
         return 0
+
+
+def _remembered(styled: dict, levels, probe, default, args: tuple):
+    """The first answer of ``probe(level, *args)`` over ``levels()`` (the style levels of
+    one mix of styles), else ``default``; remembered in ``styled``, that mix's answers."""
+    asked = (probe, *args)
+    found = styled.get(asked, _NEXT)
+    if found is _NEXT:
+        for level in levels():
+            found = probe(level, *args)
+            if found is not _NEXT:
+                break
+        else:
+            found = default
+        styled[asked] = found
+    return found
