@@ -73,6 +73,42 @@ def test_form_submission_shows_progress_then_the_download(browser, web_server):
     assert "Số báo cáo\n07" in browser.find_element(By.CSS_SELECTOR, "dl.meta").text
 
 
+def test_the_form_is_sent_once_while_its_check_is_awaited(browser, tmp_path):
+    """No worker: the server holds the answer for the check (3 s). Meanwhile the button is
+    disabled and says so, a second click sends nothing, and one job is created."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from service.embedded_redis import EmbeddedRedis
+    from tasks.runtime import Runtime
+    from tasks.settings import load_settings
+    from tests.conftest import make_env
+
+    redis_server = EmbeddedRedis(tmp_path / "redis", appendonly=False).start()
+    try:
+        env = make_env(tmp_path / "data", redis_server.url, REPORTGEN_CHECK_WAIT="3")
+        with running_web(env, tmp_path / "web.log") as (url, _process):
+            browser.get(url + "/")
+            period = browser.find_element(By.NAME, "period")
+            period.clear()
+            period.send_keys("2023")
+            browser.find_element(By.NAME, "data").send_keys(str(SAMPLE))
+            # Clicked from the page's own script (WebDriver would wait for the next page):
+            # the state while the answer is held, and the form sent again 0,5 s later, while
+            # the server still holds the first request.
+            state = browser.execute_script(
+                "var b = document.querySelector('button[type=submit]'); b.click();"
+                "var f = document.querySelector('form.job-form');"
+                "setTimeout(function () { f.requestSubmit(); }, 500);"
+                "return [b.disabled, b.textContent];")
+            assert state == [True, "Đang kiểm tra số liệu…"]
+            WebDriverWait(browser, 30).until(lambda b: b.find_elements(By.ID, "job-status"))
+            assert browser.find_element(By.ID, "job-status").text == "Đang chờ"
+        assert Runtime(load_settings(env)).jobs.page(1, 10).total == 1
+    finally:
+        redis_server.stop()
+
+
 def test_form_error_is_shown_in_vietnamese(browser, web_server):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
