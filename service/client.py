@@ -17,14 +17,17 @@ PDF_WAIT = 300.0  # seconds a download waits for a PDF that is being made
 
 
 class ClientError(Exception):
-    """The server refused the request or could not be reached; ``status`` is 0 when unreachable."""
+    """The server refused the request or could not be reached; ``status`` is 0 when unreachable.
+    ``job``: the job the refusal is about (``invalid_data``: the job kept as rejected)."""
 
-    def __init__(self, status: int, code: str, message: str, details: list | None = None):
+    def __init__(self, status: int, code: str, message: str, details: list | None = None,
+                 job: dict | None = None):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.details = details or []
+        self.job = job
 
 
 class ApiClient:
@@ -59,7 +62,7 @@ class ApiClient:
             except (ValueError, KeyError, TypeError):
                 error = {"code": "http_error", "message": response.text[:200]}
             raise ClientError(response.status_code, error.get("code", "http_error"),
-                              error.get("message", ""), error.get("details"))
+                              error.get("message", ""), error.get("details"), error.get("job"))
         return response
 
     def submit(self, fields: dict[str, str], data: Path,

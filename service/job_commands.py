@@ -57,6 +57,8 @@ def refused(e: ClientError) -> None:
     click.echo(f"reportgen: {e.message} [{e.code}]", err=True)
     print_problems([d for d in e.details if d.get("severity") != "warning"], "Chi tiết:")
     print_problems([d for d in e.details if d.get("severity") == "warning"], "Lưu ý:")
+    if e.job:  # the refusal is kept as a job: where to find it again
+        click.echo(f"reportgen: job {e.job.get('id')} {e.job.get('status')}", err=True)
     if e.code == "invalid_data":  # the data failed the checks: a failed job, not misuse
         sys.exit(EXIT_FAILED)
     sys.exit(EXIT_UNREACHABLE if e.status == 0 else EXIT_USAGE)

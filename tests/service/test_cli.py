@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -136,6 +137,8 @@ def test_submit_failed_job_exits_1_with_cells(web_server, tmp_path):
                             text=True, timeout=120, cwd=tmp_path)
     assert result.returncode == 1
     assert "Đơn vị E6" in result.stderr
+    # The worker's refusal is kept as a job, named for `reportgen jobs show`.
+    assert re.search(r"reportgen: job [0-9a-f-]{36} rejected", result.stderr), result.stderr
 
 
 def test_submit_to_nowhere_exits_3(tmp_path):
