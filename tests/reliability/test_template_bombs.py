@@ -18,11 +18,12 @@ pytestmark = pytest.mark.slow
 SLUG = "gender-equality-month"
 FOLDER = REPO_ROOT / "doc_templates" / SLUG
 ANCHOR = "{{ report.closing }}"
-# Passes every budget (45 million characters of output, under the 50 million cap) but needs
-# several copies of them in memory, at 4 bytes a character (one character outside Unicode's
-# first plane makes Python store the whole text that way): the pool process then reserves about
-# 570 MB at its peak, where a job with the shipped template peaks at about 270 MB. Only the
-# process's memory cap stops it.
+# Passes every budget (45 million characters of output, under the 50 million cap). Before the
+# render streamed its output as UTF-8 pieces, it needed several whole copies of that text at
+# 4 bytes a character (one character outside Unicode's first plane makes Python store the
+# whole text that way), about 570 MB, and only the process's memory cap stopped it. Now the
+# render may get through under the cap, and its document is refused when read back: one text
+# node of several MB, more than the XML parser takes. Either way the job fails, saying why.
 HUNGRY = "{% for i in range(45000) %}" + "Bình đẳng giới 𝔹 " * 55 + "{% endfor %}"
 CAP_MB = 420
 DOUBLING = ("{% set ns = namespace(s='x') %}{% for i in range(28) %}{% set ns.s = ns.s ~ ns.s %}"
@@ -65,9 +66,14 @@ def test_bombs_that_bypassed_the_checks_fail_their_jobs_and_the_worker_goes_on(m
     for name, job in jobs.items():
         done = stack.wait_finished(job, timeout=120)
         assert done.status == "failed", name
-        assert [e["code"] for e in done.errors] == ["template_too_large"], (name, done.errors)
+        codes = [e["code"] for e in done.errors]
+        if name == "hungry" and codes == ["template_output"]:  # rendered under the cap
+            assert "không đọc lại được" in done.errors[0]["message"], done.errors
+            continue
+        assert codes == ["template_too_large"], (name, done.errors)
         assert done.errors[0]["message"].startswith("Mẫu báo cáo"), done.errors
-    assert "bộ nhớ" in stack.job(jobs["hungry"]).errors[0]["message"]
+        if name == "hungry":
+            assert "bộ nhớ" in done.errors[0]["message"], done.errors
     finished = stack.wait_finished(after, timeout=120)
     assert finished.status == "succeeded", finished.errors
     document = stack.client.get(f"/api/v1/jobs/{after}/document").data

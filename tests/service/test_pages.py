@@ -213,6 +213,8 @@ def test_invalid_workbook_lists_errors_and_warnings_apart(settings, worker):
     assert f"Lưu ý ({len(found['warning'])})" in text
     # Where each error is: its sheet and cell, as plain cells of the row.
     assert "<td>Đơn vị</td><td>D4</td>" in html and "<td>Cấp tỉnh</td><td>A3</td>" in html
+    # The refusal is kept as a job: the page links to it.
+    assert re.search(r'lưu trong <a href="/jobs/[0-9a-f-]{36}">lịch sử</a>', html)
     assert_vietnamese_only(html)
 
 

@@ -30,6 +30,25 @@ def test_an_allocation_under_the_cap_succeeds():
     assert run(512, 64) == ["allocated", str(16 * 2**20)]
 
 
+RENDER = ("import sys; from tasks.limits import limit_memory; limit_memory(512)\n"
+          "from tasks.report.errors import TemplateError\n"
+          "from tasks.report.template_runtime import translated\n"
+          "try:\n    with translated('word/document.xml'):\n"
+          "        block = bytearray(1024 * 2**20)\n"
+          "except TemplateError as e:\n    print(e.code); print(e.message)\n")
+
+
+def test_a_render_past_the_cap_is_refused_as_too_large_naming_the_memory():
+    """What a pool process's render meets at the cap: the template is too large, for memory
+    (a template that bypassed every budget: ``reliability/test_template_bombs.py``)."""
+    done = subprocess.run([sys.executable, "-c", RENDER], cwd=REPO_ROOT, capture_output=True,
+                          text=True, timeout=60, check=True)
+    code, message = done.stdout.splitlines()
+    assert code == "template_too_large"
+    assert message == ("Mẫu báo cáo (word/document.xml) cần quá nhiều bộ nhớ (vượt giới hạn "
+                       "của tiến trình lập báo cáo).")
+
+
 def test_zero_means_no_cap():
     assert run(0, 1024) == ["allocated", str(16 * 2**20)]
 
