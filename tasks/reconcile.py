@@ -57,6 +57,10 @@ def _safe_job_id(raw: bytes | str) -> str | None:
         return None
 
 
+# How long a message may be between kombu's two steps of handing it to a worker.
+IN_TRANSIT_SECONDS = 0.2
+
+
 @dataclass
 class BrokerView:
     """What the broker holds: ``waiting`` ids have a message in the queue; ``delivered`` maps
@@ -130,7 +134,16 @@ def reconcile(runtime: Runtime, app: Celery) -> dict:
             resend.append(job.id)  # not re-sent in the last requeue_after seconds
     stale = runtime.jobs.unpublished(settings.requeue_after)
     if stale:
-        lost, held = lost_messages(stale, read_broker(app), settings.lease_seconds)
+        view = read_broker(app)
+        lost, held = lost_messages(stale, view, settings.lease_seconds)
+        if lost and view is not None:
+            # A message a worker is taking this instant has left the queue and is not yet in
+            # the unacknowledged set (kombu moves it in two steps): look once more before
+            # sending a duplicate.
+            time.sleep(IN_TRANSIT_SECONDS)
+            lost, also_held = lost_messages([j for j in stale if j.id in lost],
+                                            read_broker(app), settings.lease_seconds)
+            held += also_held
         resend += lost
         runtime.jobs.mark_published(held)
     sent = enqueue(app, runtime, resend) if resend else 0

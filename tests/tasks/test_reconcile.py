@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from datetime import timedelta
 
 from sqlalchemy import update
 
 from tasks.celery_app import QUEUE, send_jobs
-from tasks.reconcile import BrokerView, _job_id, lost_messages, read_broker, reconcile
+from tasks.reconcile import (
+    IN_TRANSIT_SECONDS,
+    BrokerView,
+    _job_id,
+    lost_messages,
+    read_broker,
+    reconcile,
+)
 from tasks.store.records import Job, utcnow
 from tests.tasks.conftest import add_job
 
@@ -68,6 +76,34 @@ def test_a_message_taken_and_never_started_is_sent_again_after_a_lease(runtime, 
     assert view.waiting == set() and set(view.delivered) == {starting.id, abandoned.id}
     assert reconcile(runtime, celery_app)["resent"] == 1
     assert queued_ids(private_redis) == [abandoned.id]
+
+
+def test_a_message_between_the_queue_and_the_unacked_set_is_not_sent_again(
+        runtime, celery_app, private_redis):
+    """A worker taking the message: out of the queue, then (a moment later) in kombu's
+    unacknowledged set. A pass that looks in between looks again before sending."""
+    job = add_job(runtime)
+    send_jobs(celery_app, [job.id])
+    age(runtime, job.id, published_at=120)
+    client = private_redis.client()
+    raw = client.rpop(QUEUE)  # taken: in neither place for now
+
+    def arrives() -> None:
+        time.sleep(IN_TRANSIT_SECONDS / 4)
+        tag = f"tag-{job.id}"
+        client.hset("unacked", tag, json.dumps([json.loads(raw), "", QUEUE]))
+        client.zadd("unacked_index", {tag: time.time()})
+
+    taker = threading.Thread(target=arrives)
+    taker.start()
+    assert reconcile(runtime, celery_app)["resent"] == 0
+    taker.join()
+    assert queued_ids(private_redis) == []  # no duplicate sent
+    # A message truly lost is still sent, after the second look.
+    client.delete("unacked", "unacked_index")
+    age(runtime, job.id, published_at=120)
+    assert reconcile(runtime, celery_app)["resent"] == 1
+    assert queued_ids(private_redis) == [job.id]
 
 
 def test_an_expired_running_job_is_sent_once_per_requeue_period(runtime, celery_app,
