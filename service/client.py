@@ -8,11 +8,12 @@ from pathlib import Path
 
 import requests
 
+from tasks.settings import MAX_CHECK_WAIT  # the most REPORTGEN_CHECK_WAIT may be
+
 # A job's states and ends as the status resource names them (``tasks.store.records``; a
 # test holds them equal, the CLI does not load SQLAlchemy to know them).
 FINISHED = ("succeeded", "failed", "rejected", "cancelled")
 STATUSES = ("queued", "running", *FINISHED)
-MAX_CHECK_WAIT = 60  # the most ``REPORTGEN_CHECK_WAIT`` may be (``tasks.settings``)
 PDF_WAIT = 300.0  # seconds a download waits for a PDF that is being made
 
 
